@@ -1,0 +1,56 @@
+# The course's commands. Everything runs from a project-local virtual environment
+# (.venv) that the first command creates; nothing is installed system-wide.
+#
+#   make lab    set up, then open the notebooks in JupyterLab
+#   make test   set up, then lint, unit tests, and execute every notebook
+#
+# Set-up is incremental: the venv is (re)installed only when pyproject.toml changed,
+# and data is fetched only when its cache is missing.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+NOTEBOOKS := notebooks
+# Per-cell limit for notebook execution; a cell that trains a model finishes well inside it.
+CELL_TIMEOUT ?= 900
+LAB_PORT ?= 8888
+
+.PHONY: help setup data lab test lint unit notebooks bench clean
+
+help:
+	@echo "make lab     set up and open the course in JupyterLab"
+	@echo "make test    set up and run every test (lint, unit tests, all notebooks)"
+	@echo "make bench   print speed benchmarks (from-scratch vs torch.nn)"
+	@echo "make clean   remove the virtual environment and caches"
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+data: setup
+	$(BIN)/python -m course_utils.data.prepare
+
+lab: setup data
+	$(BIN)/jupyter lab --notebook-dir=$(NOTEBOOKS) --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check course_utils tests benchmarks
+
+unit: setup data
+	$(BIN)/python -m pytest tests
+
+notebooks: setup data
+	$(BIN)/python -m pytest --nbval-lax --nbval-cell-timeout=$(CELL_TIMEOUT) --durations=0 $(NOTEBOOKS)
+
+test: lint unit notebooks
+
+bench: setup data
+	$(BIN)/python benchmarks/rnn_speed.py
+
+clean:
+	rm -rf $(VENV) data/cache build .pytest_cache .ruff_cache *.egg-info

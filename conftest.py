@@ -1,0 +1,39 @@
+"""Pytest set-up shared by the unit tests and the notebook runs: no network, ever.
+
+The course must run offline once set up. Sockets to anything but this machine are
+refused in the test process (an autouse fixture) and in every notebook kernel nbval
+starts (an IPython start-up file, via a private IPYTHONDIR the kernels inherit).
+"""
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests.offline import block_network
+
+_STARTUP = Path(__file__).parent / "tests" / "offline.py"
+
+
+def pytest_configure(config):
+    # Kernels are separate processes: give them a start-up script that blocks the network.
+    ipython_dir = Path(tempfile.mkdtemp(prefix="course-ipython-"))
+    startup = ipython_dir / "profile_default" / "startup"
+    startup.mkdir(parents=True)
+    script = _STARTUP.read_text(encoding="utf-8") + "\n\nblock_network()\n"
+    (startup / "00_offline.py").write_text(script, encoding="utf-8")
+    os.environ["IPYTHONDIR"] = str(ipython_dir)
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    config._course_ipython_dir = ipython_dir
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(getattr(config, "_course_ipython_dir", ""), ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch):
+    """Fail any test that tries to reach another machine."""
+    block_network(monkeypatch)

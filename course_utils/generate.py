@@ -1,0 +1,69 @@
+"""Text generation from a language model: greedy, temperature and top-k sampling.
+
+At each step the model turns the context into logits ``z``; sampling with temperature
+``tau`` draws from ``softmax(z / tau)`` (tau -> 0 is greedy, tau = 1 the model's own
+distribution, tau > 1 flatter); top-k first keeps only the k most likely tokens.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn as nn
+
+from course_utils.data.tokenizers import Tokenizer
+from course_utils.errors import ShapeError
+
+
+def next_token(
+    logits: torch.Tensor,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    generator: torch.Generator | None = None,
+) -> torch.Tensor:
+    """Pick the next ids from logits (B, V): greedy if temperature == 0, else sample -> (B,)."""
+    if temperature < 0:
+        raise ValueError(f"temperature must be >= 0, got {temperature}")
+    if temperature == 0:
+        return logits.argmax(dim=-1)
+    logits = logits / temperature
+    if top_k is not None:
+        if top_k < 1:
+            raise ValueError(f"top_k must be >= 1, got {top_k}")
+        kth = torch.topk(logits, min(top_k, logits.shape[-1]), dim=-1).values[:, -1:]  # (B, 1)
+        logits = logits.masked_fill(logits < kth, float("-inf"))
+    probs = torch.softmax(logits.float(), dim=-1)
+    # Sample on the CPU with an explicit generator: the same seed gives the same text on any device.
+    return torch.multinomial(probs.cpu(), 1, generator=generator).squeeze(1).to(logits.device)
+
+
+@torch.no_grad()
+def generate(
+    model: nn.Module,
+    tokenizer: Tokenizer,
+    prompt: str,
+    max_new_tokens: int = 200,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    seed: int = 0,
+) -> str:
+    """Continue ``prompt`` by ``max_new_tokens`` tokens; return prompt + continuation.
+
+    Characters the tokenizer never saw raise a :class:`~course_utils.errors.VocabError`
+    rather than silently becoming ``<unk>``.
+    """
+    ids = tokenizer.encode(prompt, strict=True)
+    if not ids:
+        raise ShapeError("the prompt is empty; give the model at least one token to start from")
+    device = next(model.parameters()).device
+    was_training = model.training
+    model.eval()
+    generator = torch.Generator().manual_seed(seed)
+    x = torch.tensor([ids], device=device)  # (1, T): the whole prompt primes the state
+    logits, state = model(x)
+    out = []
+    for _ in range(max_new_tokens):
+        token = next_token(logits[:, -1], temperature, top_k, generator)  # (1,)
+        out.append(int(token))
+        logits, state = model(token[:, None], state)  # feed one token, keep the state
+    model.train(was_training)
+    return prompt + tokenizer.decode(out)

@@ -1,0 +1,166 @@
+"""The Elman recurrent network (Elman 1990), from scratch and on ``torch.nn``.
+
+    h_t = tanh(x_t W_xh + h_{t-1} W_hh + b_h)        (the cell: one time step)
+    y_t = h_t W_hy + b_y                              (the output layer)
+
+:class:`ElmanCell` + :func:`rnn_unroll` are the teaching version, written one step at a
+time; :class:`RNNLM` is the language model used for training, on the fused ``nn.RNN``
+kernel (or ``nn.LSTM`` / ``nn.GRU``), with the same weights layout so the two can be
+compared number for number (:meth:`ElmanCell.copy_to_torch`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import torch
+import torch.nn as nn
+
+from course_utils.errors import ShapeError
+
+
+class ElmanCell(nn.Module):
+    """One Elman step: ``h_t = tanh(x_t W_xh + h_{t-1} W_hh + b)``, written out."""
+
+    def __init__(self, input_size: int, hidden_size: int):
+        super().__init__()
+        self.input_size, self.hidden_size = input_size, hidden_size
+        # Same initialisation as nn.RNN: uniform(-1/sqrt(H), 1/sqrt(H)).
+        bound = 1 / math.sqrt(hidden_size)
+        self.W_xh = nn.Parameter(torch.empty(input_size, hidden_size).uniform_(-bound, bound))
+        self.W_hh = nn.Parameter(torch.empty(hidden_size, hidden_size).uniform_(-bound, bound))
+        self.b = nn.Parameter(torch.empty(hidden_size).uniform_(-bound, bound))
+
+    def forward(self, x_t: torch.Tensor, h_prev: torch.Tensor) -> torch.Tensor:
+        """x_t: (B, input_size), h_prev: (B, hidden_size) -> h_t: (B, hidden_size)."""
+        return torch.tanh(x_t @ self.W_xh + h_prev @ self.W_hh + self.b)
+
+    @torch.no_grad()
+    def copy_to_torch(self, rnn: nn.RNN) -> nn.RNN:
+        """Copy these weights into a one-layer ``nn.RNN`` (which stores them transposed).
+
+        nn.RNN computes ``tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)``: two biases where we
+        have one, so ours goes into ``b_ih`` and ``b_hh`` is zero.
+        """
+        rnn.weight_ih_l0.copy_(self.W_xh.T)
+        rnn.weight_hh_l0.copy_(self.W_hh.T)
+        rnn.bias_ih_l0.copy_(self.b)
+        rnn.bias_hh_l0.zero_()
+        return rnn
+
+
+def rnn_unroll(
+    cell: nn.Module, x: torch.Tensor, h0: torch.Tensor | None = None
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Run ``cell`` over time: the same weights at every step.
+
+    x: (B, T, input_size), h0: (B, hidden) or None (zeros)
+    -> outputs (B, T, hidden) (every h_t) and the last state h_T (B, hidden).
+    """
+    if x.dim() != 3:
+        raise ShapeError(f"x must be (batch, time, features), got shape {tuple(x.shape)}")
+    if x.shape[1] == 0:
+        raise ShapeError("x has 0 time steps; a sequence needs at least one")
+    batch = x.shape[0]
+    h = x.new_zeros(batch, cell.hidden_size) if h0 is None else h0
+    if h.shape != (batch, cell.hidden_size):
+        raise ShapeError(
+            f"h0 must be (batch={batch}, hidden={cell.hidden_size}), got {tuple(h.shape)}"
+        )
+    outputs = []
+    for t in range(x.shape[1]):
+        h = cell(x[:, t], h)  # (B, H)
+        outputs.append(h)
+    return torch.stack(outputs, dim=1), h  # (B, T, H), (B, H)
+
+
+def connectivity_mask(hidden_size: int, kind: str = "full", band: int = 3) -> torch.Tensor:
+    """Which entries of W_hh may be non-zero: ``full``, ``diagonal`` or ``banded`` (width ``band``).
+
+    A banded mask lets unit i listen to units i-band//2 .. i+band//2 only (arXiv:1905.12340).
+    """
+    idx = torch.arange(hidden_size)
+    distance = (idx[:, None] - idx[None, :]).abs()
+    if kind == "full":
+        return torch.ones(hidden_size, hidden_size)
+    if kind == "diagonal":
+        return (distance == 0).float()
+    if kind == "banded":
+        return (distance <= band // 2).float()
+    raise ValueError(f"connectivity must be 'full', 'diagonal' or 'banded', got {kind!r}")
+
+
+@dataclass
+class RNNLMConfig:
+    """Shape of a recurrent language model; saved in checkpoints to rebuild the model."""
+
+    vocab_size: int  # number of token ids (len(tokenizer.vocab))
+    embed_size: int = 64  # width of the token embedding fed to the cell
+    hidden_size: int = 256  # width of the hidden state h_t
+    num_layers: int = 1  # stacked recurrent layers
+    cell: str = "rnn"  # "rnn" (Elman), "lstm" or "gru"
+    dropout: float = 0.0  # between stacked layers and before the output layer
+    connectivity: str = "full"  # W_hh pattern of an Elman RNN: "full", "banded", "diagonal"
+    band: int = 3  # width of the band when connectivity == "banded"
+
+
+_CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+
+
+class RNNLM(nn.Module):
+    """Embedding -> recurrent layers (fused torch.nn kernel) -> linear layer to vocab logits."""
+
+    def __init__(self, config: RNNLMConfig):
+        super().__init__()
+        if config.cell not in _CELLS:
+            raise ValueError(f"cell must be one of {sorted(_CELLS)}, got {config.cell!r}")
+        if config.connectivity != "full" and config.cell != "rnn":
+            raise ValueError("restricted W_hh connectivity is implemented for the Elman 'rnn' only")
+        self.config = config
+        self.embed = nn.Embedding(config.vocab_size, config.embed_size)
+        self.rnn = _CELLS[config.cell](
+            config.embed_size,
+            config.hidden_size,
+            config.num_layers,
+            batch_first=True,
+            dropout=config.dropout if config.num_layers > 1 else 0.0,
+        )
+        self.drop = nn.Dropout(config.dropout)
+        self.head = nn.Linear(config.hidden_size, config.vocab_size)
+        if config.connectivity != "full":
+            self._restrict_recurrence(
+                connectivity_mask(config.hidden_size, config.connectivity, config.band)
+            )
+
+    def _restrict_recurrence(self, mask: torch.Tensor) -> None:
+        # Zero the forbidden recurrent weights and their gradients. Adam turns a zero
+        # gradient into a zero step, so they stay zero while the fused kernel still runs.
+        self.register_buffer("hh_mask", mask)
+        for layer in range(self.config.num_layers):
+            weight = getattr(self.rnn, f"weight_hh_l{layer}")
+            with torch.no_grad():
+                weight.mul_(mask)
+            weight.register_hook(lambda grad: grad * self.hh_mask)
+
+    def forward(self, x: torch.Tensor, state=None):
+        """x: (B, T) int64 token ids -> logits (B, T, vocab_size) and the final state."""
+        if x.dim() != 2 or x.dtype != torch.int64:
+            raise ShapeError(
+                f"x must be (batch, time) int64 token ids, got {tuple(x.shape)} {x.dtype}"
+            )
+        if x.shape[1] == 0:
+            raise ShapeError("x has 0 time steps; a sequence needs at least one token")
+        out, state = self.rnn(self.embed(x), state)  # (B, T, H)
+        return self.head(self.drop(out)), state  # (B, T, V)
+
+    def num_parameters(self) -> int:
+        """Trainable parameters, not counting recurrent weights the connectivity mask forbids."""
+        total = sum(p.numel() for p in self.parameters() if p.requires_grad)
+        if hasattr(self, "hh_mask"):
+            total -= int((self.hh_mask == 0).sum()) * self.config.num_layers
+        return total
+
+    def config_dict(self) -> dict:
+        """The config as a plain dict (stored in checkpoints)."""
+        return asdict(self.config)

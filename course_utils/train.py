@@ -1,0 +1,215 @@
+"""One training loop for language models: truncated BPTT, clipping, validation, checkpoints.
+
+Truncated backpropagation through time (Williams & Peng 1990): the text is cut into
+chunks of ``seq_len`` tokens; gradients flow back through one chunk only, but with
+sequential partitioning the hidden state is *carried* into the next chunk (detached from
+the graph), so the model still sees context beyond ``seq_len`` in the forward pass.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import torch
+import torch.nn as nn
+from tqdm.auto import tqdm
+
+from course_utils.checkpoint import check_compatible, read_checkpoint, save_checkpoint
+from course_utils.data.batching import lm_batches, sequential_batches
+from course_utils.errors import TrainingError
+
+
+@dataclass
+class TrainConfig:
+    """How to train; every field has the default the notebooks start from."""
+
+    max_steps: int = 1000  # optimizer steps in total: the training budget
+    batch_size: int = 32  # sequences per minibatch
+    seq_len: int = 64  # BPTT truncation length (tokens per chunk)
+    lr: float = 2e-3  # Adam learning rate
+    clip: float | None = 1.0  # max global gradient norm; None disables clipping
+    partition: str = "sequential"  # "sequential" or "random" minibatches
+    carry_state: bool = True  # sequential only: carry the hidden state across minibatches
+    eval_every: int | None = None  # also validate every N steps (always at epoch ends)
+    eval_tokens: int | None = None  # validate on the first N tokens only (None: all)
+    checkpoint_path: str | None = None  # where to save; None disables checkpoints
+    checkpoint_every: int | None = None  # save every N steps (and at the end)
+    seed: int = 0  # seeds minibatch order and dropout
+    progress: bool = True  # show a tqdm progress bar
+
+
+@dataclass
+class History:
+    """What happened during training, for plots and tables."""
+
+    train_loss: list[float] = field(default_factory=list)  # nats/token, one per step
+    grad_norm: list[float] = field(default_factory=list)  # before clipping, one per step
+    eval_steps: list[int] = field(default_factory=list)
+    valid_nll: list[float] = field(default_factory=list)  # nats/token at eval_steps
+    seconds: float = 0.0  # wall-clock time spent in training steps
+    tokens: int = 0  # tokens trained on
+
+    @property
+    def final_valid_nll(self) -> float:
+        return self.valid_nll[-1] if self.valid_nll else math.nan
+
+    @property
+    def final_valid_ppl(self) -> float:
+        return math.exp(self.final_valid_nll)
+
+    @property
+    def tokens_per_second(self) -> float:
+        return self.tokens / self.seconds if self.seconds else math.nan
+
+
+def detach_state(state):
+    """Cut the graph behind a hidden state (a tensor, a tuple like LSTM's (h, c), or None)."""
+    if state is None:
+        return None
+    if isinstance(state, tuple):
+        return tuple(s.detach() for s in state)
+    return state.detach()
+
+
+@torch.no_grad()
+def evaluate_lm(
+    model: nn.Module,
+    ids: torch.Tensor,
+    device: torch.device,
+    batch_size: int = 16,
+    seq_len: int = 256,
+) -> float:
+    """Mean NLL (nats/token) of ``ids`` read left to right, the state carried throughout."""
+    was_training = model.training
+    model.eval()
+    total, count, state = 0.0, 0, None
+    # Fixed offset 0: every evaluation of the same text scores the same tokens.
+    gen = torch.Generator().manual_seed(0)
+    seq_len = min(seq_len, max(1, (len(ids) - 1) // (batch_size + 1)))
+    for x, y in sequential_batches(ids, batch_size, seq_len, generator=gen):
+        x, y = x.to(device), y.to(device)
+        logits, state = model(x, state)
+        total += nn.functional.cross_entropy(
+            logits.reshape(-1, logits.shape[-1]), y.reshape(-1), reduction="sum"
+        ).item()
+        count += y.numel()
+    model.train(was_training)
+    return total / count
+
+
+def _payload(model, optimizer, step, epoch, batch_in_epoch, state, history, meta) -> dict:
+    return {
+        "model": model.state_dict(),
+        "optimizer": optimizer.state_dict(),
+        "progress": {"step": step, "epoch": epoch, "batch_in_epoch": batch_in_epoch},
+        "state": state,  # hidden state carried into the next minibatch
+        "rng": torch.get_rng_state(),  # dropout masks continue exactly after a resume
+        "history": asdict(history),
+        "meta": meta,
+    }
+
+
+def train_lm(
+    model: nn.Module,
+    train_ids: torch.Tensor,
+    valid_ids: torch.Tensor,
+    config: TrainConfig,
+    device: torch.device,
+    vocab_fingerprint: str | None = None,
+    resume: bool = False,
+) -> History:
+    """Train ``model`` (``forward(x, state) -> (logits, state)``) on a token stream.
+
+    train_ids, valid_ids: 1-D int64 token ids. Returns a :class:`History`. With
+    ``resume=True`` and an existing ``config.checkpoint_path`` it continues where that
+    checkpoint stopped, exactly as if it had never stopped.
+    """
+    model.to(device).train()
+    optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
+    meta = {
+        "vocab_fingerprint": vocab_fingerprint,
+        "vocab_size": getattr(getattr(model, "config", None), "vocab_size", None),
+        "model_config": model.config_dict() if hasattr(model, "config_dict") else None,
+    }
+    history, step, epoch, skip, state = History(), 0, 0, 0, None
+    ckpt = Path(config.checkpoint_path) if config.checkpoint_path else None
+    if resume and ckpt is not None and ckpt.exists():
+        payload = read_checkpoint(ckpt, map_location=device)
+        check_compatible(payload, model, vocab_fingerprint, source=ckpt)
+        model.load_state_dict(payload["model"])
+        optimizer.load_state_dict(payload["optimizer"])
+        torch.set_rng_state(payload["rng"].cpu())
+        history = History(**payload["history"])
+        step, epoch, skip = (payload["progress"][k] for k in ("step", "epoch", "batch_in_epoch"))
+        state = payload["state"]
+    valid_ids = valid_ids[: config.eval_tokens] if config.eval_tokens else valid_ids
+    carry = config.partition == "sequential" and config.carry_state
+
+    bar = tqdm(total=config.max_steps, initial=step, disable=not config.progress, desc="train")
+    while step < config.max_steps:
+        # Each epoch's minibatch order depends only on (seed, epoch): resumable exactly.
+        gen = torch.Generator().manual_seed(config.seed * 100_003 + epoch)
+        batches = lm_batches(train_ids, config.batch_size, config.seq_len, config.partition, gen)
+        for batch_in_epoch, (x, y) in enumerate(batches):
+            if batch_in_epoch < skip:
+                continue  # already trained on before the checkpoint
+            start = time.perf_counter()
+            x, y = x.to(device), y.to(device)
+            state = detach_state(state) if carry else None
+            logits, state = model(x, state)  # (B, T, V)
+            loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            # clip_grad_norm_ returns the norm *before* clipping: worth plotting.
+            max_norm = config.clip if config.clip is not None else math.inf
+            norm = nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+            loss_value = loss.item()
+            if not math.isfinite(loss_value) or not math.isfinite(norm.item()):
+                bar.close()
+                raise TrainingError(
+                    f"training diverged at step {step + 1}: loss={loss_value}, gradient norm="
+                    f"{norm.item()}. Lower lr (now {config.lr}) or clip gradients "
+                    f"(TrainConfig.clip, now {config.clip})."
+                )
+            optimizer.step()
+            history.seconds += time.perf_counter() - start
+            history.tokens += y.numel()
+            history.train_loss.append(loss_value)
+            history.grad_norm.append(norm.item())
+            step += 1
+            bar.update(1)
+            bar.set_postfix(loss=f"{loss_value:.3f}")
+            last = step >= config.max_steps
+            if last or (config.eval_every and step % config.eval_every == 0):
+                history.eval_steps.append(step)
+                history.valid_nll.append(evaluate_lm(model, valid_ids, device))
+                model.train()
+            if ckpt and (last or (config.checkpoint_every and step % config.checkpoint_every == 0)):
+                save_checkpoint(
+                    ckpt,
+                    _payload(
+                        model,
+                        optimizer,
+                        step,
+                        epoch,
+                        batch_in_epoch + 1,
+                        detach_state(state) if carry else None,
+                        history,
+                        meta,
+                    ),
+                )
+            if last:
+                break
+        else:  # the epoch ran out of minibatches: validate, then start the next epoch
+            if not history.eval_steps or history.eval_steps[-1] != step:
+                history.eval_steps.append(step)
+                history.valid_nll.append(evaluate_lm(model, valid_ids, device))
+                model.train()
+            epoch, skip, state = epoch + 1, 0, None
+            continue
+        break
+    bar.close()
+    return history
