@@ -1,0 +1,89 @@
+"""Tokens per second: the from-scratch Elman RNN vs the fused ``nn.RNN``, in one run.
+
+Both models get identical weights and the same batch; we time forward + backward
+(a training step without the optimizer) and print the speed ratio. Ratios measured in
+one run on one machine are comparable; absolute numbers depend on the machine.
+
+    python benchmarks/rnn_speed.py            # CPU (or the device get_device() picks)
+    python benchmarks/rnn_speed.py --device cuda --hidden 512
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import torch
+import torch.nn as nn
+
+from course_utils.device import get_device, set_seed
+from course_utils.models.rnn import ElmanCell, rnn_unroll
+
+
+def _time(step, device: torch.device, repeats: int) -> float:
+    """Seconds for ``repeats`` calls of ``step`` (waiting for the GPU, which runs async)."""
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+    start = time.perf_counter()
+    for _ in range(repeats):
+        step()
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+    return time.perf_counter() - start
+
+
+def compare(steps: dict, tokens: int, device: torch.device, repeats: int, rounds: int = 5) -> dict:
+    """Tokens/s of each step function, best of ``rounds`` interleaved rounds.
+
+    Interleaving and keeping the best round makes the ratio robust to other load on
+    the machine: both contenders see the same background noise.
+    """
+    for step in steps.values():  # warm-up: allocator, thread pools, lazy init
+        step()
+    best = {name: float("inf") for name in steps}
+    for _ in range(rounds):
+        for name, step in steps.items():
+            best[name] = min(best[name], _time(step, device, repeats))
+    return {name: tokens * repeats / seconds for name, seconds in best.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--device", default=None, help="cpu, cuda or mps (default: best)")
+    parser.add_argument("--hidden", type=int, nargs="+", default=[128, 256, 512])
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--seq-len", type=int, default=64)
+    parser.add_argument("--input-size", type=int, default=64)
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    device = get_device(args.device)
+    set_seed(0)
+    print(
+        f"device={device}  batch={args.batch_size}  seq_len={args.seq_len}  "
+        f"threads={torch.get_num_threads()}  (forward + backward)"
+    )
+    print(f"{'hidden':>6} {'scratch tok/s':>14} {'nn.RNN tok/s':>13} {'nn.RNN / scratch':>17}")
+    for hidden in args.hidden:
+        cell = ElmanCell(args.input_size, hidden).to(device)
+        fused = cell.copy_to_torch(nn.RNN(args.input_size, hidden, batch_first=True).to(device))
+        x = torch.randn(args.batch_size, args.seq_len, args.input_size, device=device)
+        with torch.no_grad():  # same weights -> same outputs: the benchmark compares like with like
+            gap = (rnn_unroll(cell, x)[0] - fused(x)[0]).abs().max().item()
+        assert gap < 1e-4, f"the two implementations disagree by {gap}"
+
+        def scratch_step(cell=cell, x=x):
+            rnn_unroll(cell, x)[0].sum().backward()
+
+        def fused_step(fused=fused, x=x):
+            fused(x)[0].sum().backward()
+
+        tokens = args.batch_size * args.seq_len
+        speed = compare(
+            {"scratch": scratch_step, "fused": fused_step}, tokens, device, args.repeats
+        )
+        slow, fast = speed["scratch"], speed["fused"]
+        print(f"{hidden:>6} {slow:>14,.0f} {fast:>13,.0f} {fast / slow:>16.2f}x")
+
+
+if __name__ == "__main__":
+    main()
