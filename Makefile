@@ -15,6 +15,8 @@ NOTEBOOKS := notebooks
 # Per-cell limit for notebook execution; a cell that trains a model finishes well inside it.
 CELL_TIMEOUT ?= 900
 LAB_PORT ?= 8888
+# Jupyter refuses to run as root unless told to (containers and CI machines run as root).
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: help setup data lab test lint unit notebooks bench clean
 
@@ -35,7 +37,7 @@ data: setup
 	$(BIN)/python -m course_utils.data.prepare
 
 lab: setup data
-	$(BIN)/jupyter lab --notebook-dir=$(NOTEBOOKS) --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT)
+	$(BIN)/jupyter lab --notebook-dir=$(NOTEBOOKS) --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) $(LAB_ROOT)
 
 lint: setup
 	$(BIN)/ruff check .
