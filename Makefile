@@ -41,7 +41,7 @@ lab: setup data
 
 lint: setup
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check course_utils tests benchmarks
+	$(BIN)/ruff format --check .
 
 unit: setup data
 	$(BIN)/python -m pytest tests

@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import ClassVar
 
-from course_utils.data.vocab import UNK, Vocab, atomic_write_text
+from course_utils.data.vocab import UNK, Vocab, atomic_write_text, read_vocab_file
 from course_utils.errors import VocabError
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*|\d+|[^\w\s]")
@@ -196,17 +196,13 @@ _KINDS = {cls.kind: cls for cls in (CharTokenizer, WordTokenizer, BPETokenizer)}
 
 def load_tokenizer(path: str | Path) -> Tokenizer:
     """Load any tokenizer written by ``Tokenizer.save``."""
-    path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        cls = _KINDS[data["kind"]]
-        vocab = Vocab(data["itos"])
-    except FileNotFoundError:
-        raise VocabError(f"tokenizer file {path} does not exist") from None
-    except (ValueError, KeyError, TypeError) as err:
+    data, vocab = read_vocab_file(Path(path), "Tokenizer.save")
+    cls = _KINDS.get(data.get("kind"))
+    if cls is None:
         raise VocabError(
-            f"{path} is not a tokenizer file written by Tokenizer.save ({err})"
-        ) from None
+            f"{path} names an unknown tokenizer kind {data.get('kind')!r}; "
+            f"expected one of {sorted(_KINDS)}"
+        )
     if cls is BPETokenizer:
         return BPETokenizer(vocab, data.get("merges", []))
     if cls is WordTokenizer:

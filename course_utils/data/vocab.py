@@ -100,16 +100,22 @@ class Vocab:
     @classmethod
     def load(cls, path: str | Path) -> Vocab:
         """Read a vocabulary written by :meth:`save`."""
-        path = Path(path)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            return cls(data["itos"])
-        except FileNotFoundError:
-            raise VocabError(f"vocabulary file {path} does not exist") from None
-        except (ValueError, KeyError, TypeError) as err:
-            raise VocabError(
-                f"{path} is not a vocabulary file written by Vocab.save ({err})"
-            ) from None
+        return read_vocab_file(Path(path), "Vocab.save")[1]
+
+
+def read_vocab_file(path: Path, writer: str) -> tuple[dict, Vocab]:
+    """Read a JSON file holding an ``itos`` list: ``(all its fields, the Vocab)``.
+
+    Raises :class:`VocabError` naming ``writer`` (what should have written it) if the
+    file is missing or is not such a file.
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return data, Vocab(data["itos"])
+    except FileNotFoundError:
+        raise VocabError(f"{path} does not exist; write it with {writer}") from None
+    except (ValueError, KeyError, TypeError) as err:
+        raise VocabError(f"{path} is not a file written by {writer} ({err})") from None
 
 
 def atomic_write_text(path: Path, text: str) -> None:

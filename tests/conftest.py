@@ -1,0 +1,26 @@
+"""Fixtures shared by the unit tests: a tiny text, its tokenizer, and tiny-model settings."""
+
+import pytest
+import torch
+
+from course_utils import CharTokenizer
+
+# Other jobs share this machine's cores, and tiny models gain nothing from threads.
+torch.set_num_threads(1)
+
+TINY_TEXT = "the cat sat on the mat. the dog sat on the log.\n" * 8
+
+
+@pytest.fixture
+def char_tok():
+    return CharTokenizer.fit(TINY_TEXT)
+
+
+@pytest.fixture
+def tiny_ids(char_tok):
+    return torch.tensor(char_tok.encode(TINY_TEXT))
+
+
+@pytest.fixture
+def cpu():
+    return torch.device("cpu")
