@@ -6,6 +6,7 @@ Every notebook starts with ``set_seed(...)`` and ``device = get_device()`` and p
 
 from __future__ import annotations
 
+import math
 import os
 import random
 
@@ -58,6 +59,6 @@ def course_scale(default: float = 1.0) -> float:
         value = float(raw)
     except ValueError:
         raise ValueError(f"COURSE_SCALE must be a number like 1 or 4, got {raw!r}") from None
-    if value <= 0:
-        raise ValueError(f"COURSE_SCALE must be positive, got {value}")
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"COURSE_SCALE must be a positive finite number, got {value}")
     return value

@@ -60,10 +60,15 @@ def generate(
     generator = torch.Generator().manual_seed(seed)
     x = torch.tensor([ids], device=device)  # (1, T): the whole prompt primes the state
     logits, state = model(x)
+    unk_mask = torch.zeros(logits.shape[-1], dtype=torch.bool, device=device)
+    unk_mask[tokenizer.vocab.unk_index] = True
     out = []
     for _ in range(max_new_tokens):
-        token = next_token(logits[:, -1], temperature, top_k, generator)  # (1,)
+        # <unk> stands for "some token we never learned": never emit it as text.
+        scores = logits[:, -1].masked_fill(unk_mask, float("-inf"))  # (1, V)
+        token = next_token(scores, temperature, top_k, generator)  # (1,)
         out.append(int(token))
         logits, state = model(token[:, None], state)  # feed one token, keep the state
     model.train(was_training)
-    return prompt + tokenizer.decode(out)
+    continuation = tokenizer.decode(out)
+    return prompt + (tokenizer.separator if continuation else "") + continuation

@@ -18,8 +18,8 @@ import torch.nn as nn
 from tqdm.auto import tqdm
 
 from course_utils.checkpoint import check_compatible, read_checkpoint, save_checkpoint
-from course_utils.data.batching import lm_batches, sequential_batches
-from course_utils.errors import TrainingError
+from course_utils.data.batching import lm_batches
+from course_utils.errors import DatasetError, TrainingError
 
 
 @dataclass
@@ -83,14 +83,20 @@ def evaluate_lm(
     seq_len: int = 256,
 ) -> float:
     """Mean NLL (nats/token) of ``ids`` read left to right, the state carried throughout."""
+    if len(ids) < 2:
+        raise DatasetError(
+            f"need at least 2 tokens to score a next-token prediction, got {len(ids)}"
+        )
+    batch_size = min(batch_size, len(ids) - 1)
+    # Cut the text into batch_size contiguous streams read in parallel, from offset 0:
+    # every token but the last < batch_size ones is scored, the same ones every time.
+    n = (len(ids) - 1) // batch_size * batch_size
+    xs, ys = ids[:n].view(batch_size, -1), ids[1 : n + 1].view(batch_size, -1)  # (B, L)
     was_training = model.training
     model.eval()
     total, count, state = 0.0, 0, None
-    # Fixed offset 0: every evaluation of the same text scores the same tokens.
-    gen = torch.Generator().manual_seed(0)
-    seq_len = min(seq_len, max(1, (len(ids) - 1) // (batch_size + 1)))
-    for x, y in sequential_batches(ids, batch_size, seq_len, generator=gen):
-        x, y = x.to(device), y.to(device)
+    for t in range(0, xs.shape[1], seq_len):
+        x, y = xs[:, t : t + seq_len].to(device), ys[:, t : t + seq_len].to(device)
         logits, state = model(x, state)
         total += nn.functional.cross_entropy(
             logits.reshape(-1, logits.shape[-1]), y.reshape(-1), reduction="sum"
@@ -107,6 +113,7 @@ def _payload(model, optimizer, step, epoch, batch_in_epoch, state, history, meta
         "progress": {"step": step, "epoch": epoch, "batch_in_epoch": batch_in_epoch},
         "state": state,  # hidden state carried into the next minibatch
         "rng": torch.get_rng_state(),  # dropout masks continue exactly after a resume
+        "cuda_rng": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
         "history": asdict(history),
         "meta": meta,
     }
@@ -142,6 +149,8 @@ def train_lm(
         model.load_state_dict(payload["model"])
         optimizer.load_state_dict(payload["optimizer"])
         torch.set_rng_state(payload["rng"].cpu())
+        if payload.get("cuda_rng") and torch.cuda.is_available():
+            torch.cuda.set_rng_state_all([s.cpu() for s in payload["cuda_rng"]])
         history = History(**payload["history"])
         step, epoch, skip = (payload["progress"][k] for k in ("step", "epoch", "batch_in_epoch"))
         state = payload["state"]

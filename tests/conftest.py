@@ -5,7 +5,7 @@ import torch
 
 from course_utils import CharTokenizer
 
-# Other jobs share this machine's cores, and tiny models gain nothing from threads.
+# Tiny models gain nothing from threads, and one thread keeps results identical everywhere.
 torch.set_num_threads(1)
 
 TINY_TEXT = "the cat sat on the mat. the dog sat on the log.\n" * 8

@@ -60,7 +60,6 @@ def test_course_scale_rejects_bad_values(monkeypatch, raw):
         course_scale()
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: course_scale accepts nan and inf (only checks <= 0)")
 @pytest.mark.parametrize("raw", ["nan", "inf"])
 def test_course_scale_rejects_non_finite(monkeypatch, raw):
     monkeypatch.setenv("COURSE_SCALE", raw)

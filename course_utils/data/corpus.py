@@ -81,7 +81,7 @@ def load_corpus(name: str = "shakespeare", cache_dir: str | Path | None = None) 
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         checksums = manifest["sha256"]
-    except (ValueError, KeyError) as err:
+    except (ValueError, KeyError, TypeError) as err:
         raise DatasetError(
             f"{manifest_path} is corrupt ({err}); delete {folder} and run `make data`."
         ) from None

@@ -80,7 +80,7 @@ def read_works(archive: Path) -> dict[str, str]:
                     continue  # only plain text files we know; never extract paths blindly
                 raw = tar.extractfile(member).read()
                 works[match.group(1)] = strip_gutenberg(raw.decode("utf-8"))
-    except (tarfile.TarError, OSError, EOFError) as err:
+    except (tarfile.TarError, OSError, EOFError, UnicodeDecodeError) as err:
         raise DatasetError(f"{archive} is not a readable .tar.gz ({err}).") from None
     missing = [w for w in VALID_WORKS + TEST_WORKS if w not in works]
     if missing:

@@ -19,13 +19,16 @@ from course_utils.data.vocab import UNK, Vocab, atomic_write_text, read_vocab_fi
 from course_utils.errors import VocabError
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*|\d+|[^\w\s]")
-_CHUNK = re.compile(r" ?[^\W\d_]+| ?\d+| ?[^\w\s]+|\s+(?!\S)|\s+")
+# A chunk: optional space + letters | digits | punctuation (underscore counts as punctuation,
+# so every character of the text lands in some chunk and decoding is lossless).
+_CHUNK = re.compile(r" ?[^\W\d_]+| ?\d+| ?(?:[^\w\s]|_)+|\s+(?!\S)|\s+")
 
 
 class Tokenizer:
     """Shared behaviour; subclasses define ``kind``, ``tokenize`` and ``decode``."""
 
     kind: ClassVar[str] = ""
+    separator: ClassVar[str] = ""  # what goes between decoded tokens
 
     def __init__(self, vocab: Vocab):
         self.vocab = vocab
@@ -80,6 +83,7 @@ class WordTokenizer(Tokenizer):
     """Words and punctuation marks as tokens; rare words fall back to ``<unk>``."""
 
     kind = "word"
+    separator = " "
 
     def __init__(self, vocab: Vocab, lowercase: bool = True):
         super().__init__(vocab)
@@ -96,7 +100,7 @@ class WordTokenizer(Tokenizer):
         return _WORD.findall(text.lower() if self.lowercase else text)
 
     def decode(self, ids) -> str:
-        return " ".join(self.vocab.decode(ids))  # lossy: the original spacing is gone
+        return self.separator.join(self.vocab.decode(ids))  # lossy: the spacing is gone
 
     def _state(self) -> dict:
         return {"lowercase": self.lowercase}

@@ -151,8 +151,22 @@ class RNNLM(nn.Module):
             )
         if x.shape[1] == 0:
             raise ShapeError("x has 0 time steps; a sequence needs at least one token")
+        if state is not None:
+            self._check_state(state, x.shape[0])
         out, state = self.rnn(self.embed(x), state)  # (B, T, H)
         return self.head(self.drop(out)), state  # (B, T, V)
+
+    def _check_state(self, state, batch: int) -> None:
+        expected = (self.config.num_layers, batch, self.config.hidden_size)
+        parts = state if isinstance(state, tuple) else (state,)
+        n_parts = 2 if self.config.cell == "lstm" else 1  # LSTM carries (h, c)
+        if len(parts) != n_parts or any(p.shape != expected for p in parts):
+            got = [tuple(p.shape) for p in parts]
+            what = "a tuple (h, c) of" if n_parts == 2 else "a tensor of"
+            raise ShapeError(
+                f"state must be {what} shape (num_layers, batch, hidden_size) = {expected}, "
+                f"got {got}; pass the state this model returned, or None to start from zeros"
+            )
 
     def num_parameters(self) -> int:
         """Trainable parameters, not counting recurrent weights the connectivity mask forbids."""

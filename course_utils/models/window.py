@@ -48,9 +48,16 @@ class WindowLM(nn.Module):
             raise ShapeError(
                 f"x must be (batch, time) int64 token ids, got {tuple(x.shape)} {x.dtype}"
             )
+        if x.shape[1] == 0:
+            raise ShapeError("x has 0 time steps; a sequence needs at least one token")
         batch, c = x.shape[0], self.config.context
         if state is None:
             state = torch.full((batch, c), self.pad_id, dtype=torch.int64, device=x.device)
+        elif state.shape != (batch, c) or state.dtype != torch.int64:
+            raise ShapeError(
+                f"state must be the last (batch={batch}, context={c}) int64 token ids, "
+                f"got {tuple(state.shape)} {state.dtype}; pass the state this model returned"
+            )
         padded = torch.cat([state, x], dim=1)  # (B, c + T)
         # windows[:, t] holds the c tokens up to and including x[:, t]
         windows = padded.unfold(1, c, 1)[:, 1:]  # (B, T, c)
