@@ -25,8 +25,15 @@ def pytest_configure(config):
     script = _STARTUP.read_text(encoding="utf-8") + "\n\nblock_network()\n"
     (startup / "00_offline.py").write_text(script, encoding="utf-8")
     os.environ["IPYTHONDIR"] = str(ipython_dir)
-    os.environ.setdefault("MPLBACKEND", "Agg")
     config._course_ipython_dir = ipython_dir
+
+
+def pytest_collection_modifyitems(items):
+    # nbval waits only 5 s for a cell's output messages after the cell has finished; on a
+    # busy 2-core machine they can arrive later, which would fail a correct notebook.
+    for item in items:
+        if hasattr(item, "output_timeout"):
+            item.output_timeout = 60
 
 
 def pytest_unconfigure(config):

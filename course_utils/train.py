@@ -190,7 +190,7 @@ def train_lm(
             history.grad_norm.append(norm.item())
             step += 1
             bar.update(1)
-            bar.set_postfix(loss=f"{loss_value:.3f}")
+            bar.set_postfix(loss=f"{loss_value:.3f}", refresh=False)  # redraw at tqdm's own pace
             last = step >= config.max_steps
             if last or (config.eval_every and step % config.eval_every == 0):
                 history.eval_steps.append(step)
