@@ -1,8 +1,9 @@
 """Tokens per second: the from-scratch Elman RNN vs the fused ``nn.RNN``, in one run.
 
-Both models get identical weights and the same batch; we time forward + backward
-(a training step without the optimizer) and print the speed ratio. Ratios measured in
-one run on one machine are comparable; absolute numbers depend on the machine.
+Both get identical weights and the same batch. We time the forward pass alone
+(inference) and forward + backward (a training step without the optimizer), and print
+the speed ratios. Ratios measured in one run on one machine are comparable; absolute
+numbers depend on the machine.
 
     python benchmarks/rnn_speed.py            # CPU (or the device get_device() picks)
     python benchmarks/rnn_speed.py --device cuda --hidden 512
@@ -60,9 +61,11 @@ def main() -> None:
     set_seed(0)
     print(
         f"device={device}  batch={args.batch_size}  seq_len={args.seq_len}  "
-        f"threads={torch.get_num_threads()}  (forward + backward)"
+        f"threads={torch.get_num_threads()}  (tokens/s; ratio = nn.RNN / scratch)"
     )
-    print(f"{'hidden':>6} {'scratch tok/s':>14} {'nn.RNN tok/s':>13} {'nn.RNN / scratch':>17}")
+    header = f"{'scratch':>12} {'nn.RNN':>12} {'ratio':>8}"
+    print(f"{'':>6} {'forward only (inference)':^34} {'forward + backward (training)':^34}")
+    print(f"{'hidden':>6} {header} {header}")
     for hidden in args.hidden:
         cell = ElmanCell(args.input_size, hidden).to(device)
         fused = cell.copy_to_torch(nn.RNN(args.input_size, hidden, batch_first=True).to(device))
@@ -71,18 +74,27 @@ def main() -> None:
             gap = (rnn_unroll(cell, x)[0] - fused(x)[0]).abs().max().item()
         assert gap < 1e-4, f"the two implementations disagree by {gap}"
 
-        def scratch_step(cell=cell, x=x):
+        @torch.no_grad()
+        def scratch_forward(cell=cell, x=x):
+            rnn_unroll(cell, x)
+
+        @torch.no_grad()
+        def fused_forward(fused=fused, x=x):
+            fused(x)
+
+        def scratch_train(cell=cell, x=x):
             rnn_unroll(cell, x)[0].sum().backward()
 
-        def fused_step(fused=fused, x=x):
+        def fused_train(fused=fused, x=x):
             fused(x)[0].sum().backward()
 
         tokens = args.batch_size * args.seq_len
-        speed = compare(
-            {"scratch": scratch_step, "fused": fused_step}, tokens, device, args.repeats
-        )
-        slow, fast = speed["scratch"], speed["fused"]
-        print(f"{hidden:>6} {slow:>14,.0f} {fast:>13,.0f} {fast / slow:>16.2f}x")
+        row = f"{hidden:>6}"
+        for scratch, fast in ((scratch_forward, fused_forward), (scratch_train, fused_train)):
+            speed = compare({"scratch": scratch, "fused": fast}, tokens, device, args.repeats)
+            ratio = speed["fused"] / speed["scratch"]
+            row += f" {speed['scratch']:>12,.0f} {speed['fused']:>12,.0f} {ratio:>7.2f}x"
+        print(row)
 
 
 if __name__ == "__main__":
