@@ -29,10 +29,12 @@ class TrainConfig:
     max_steps: int = 1000  # optimizer steps in total: the training budget
     batch_size: int = 32  # sequences per minibatch
     seq_len: int = 64  # BPTT truncation length (tokens per chunk)
-    lr: float = 2e-3  # Adam learning rate
+    lr: float = 2e-3  # learning rate
+    optimizer: str = "adam"  # "adam", or "sgd" (plain steps: shows why clipping matters)
     clip: float | None = 1.0  # max global gradient norm; None disables clipping
     partition: str = "sequential"  # "sequential" or "random" minibatches
     carry_state: bool = True  # sequential only: carry the hidden state across minibatches
+    random_lengths: bool = False  # sequential only: chunk lengths vary around seq_len
     eval_every: int | None = None  # also validate every N steps (always at epoch ends)
     eval_tokens: int | None = None  # validate on the first N tokens only (None: all)
     checkpoint_path: str | None = None  # where to save; None disables checkpoints
@@ -135,7 +137,10 @@ def train_lm(
     checkpoint stopped, exactly as if it had never stopped.
     """
     model.to(device).train()
-    optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
+    optimizers = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD}
+    if config.optimizer not in optimizers:
+        raise ValueError(f"optimizer must be one of {sorted(optimizers)}, got {config.optimizer!r}")
+    optimizer = optimizers[config.optimizer](model.parameters(), lr=config.lr)
     meta = {
         "vocab_fingerprint": vocab_fingerprint,
         "vocab_size": getattr(getattr(model, "config", None), "vocab_size", None),
@@ -161,7 +166,14 @@ def train_lm(
     while step < config.max_steps:
         # Each epoch's minibatch order depends only on (seed, epoch): resumable exactly.
         gen = torch.Generator().manual_seed(config.seed * 100_003 + epoch)
-        batches = lm_batches(train_ids, config.batch_size, config.seq_len, config.partition, gen)
+        batches = lm_batches(
+            train_ids,
+            config.batch_size,
+            config.seq_len,
+            config.partition,
+            gen,
+            config.random_lengths,
+        )
         for batch_in_epoch, (x, y) in enumerate(batches):
             if batch_in_epoch < skip:
                 continue  # already trained on before the checkpoint

@@ -87,3 +87,20 @@ def test_num_batches_is_a_lower_bound():
     for seed in range(8):
         for partition in PARTITIONS:
             assert len(batches(partition, seed)) >= num_batches(len(IDS), 4, 6)
+
+
+def test_random_lengths_vary_around_seq_len_and_rows_still_continue():
+    ids = torch.arange(4000)
+    gen = torch.Generator().manual_seed(0)
+    batches = list(sequential_batches(ids, 4, 10, gen, random_lengths=True))
+    lengths = [x.shape[1] for x, _ in batches]
+    assert min(lengths) >= 5 and max(lengths) <= 15 and len(set(lengths)) > 3
+    assert 8 < sum(lengths) / len(lengths) < 12  # mean close to seq_len
+    for (x0, y0), (x1, _) in zip(batches, batches[1:]):
+        assert torch.equal(x1[:, 0], x0[:, -1] + 1)  # no token skipped between chunks
+        assert torch.equal(y0, x0 + 1)
+
+
+def test_random_lengths_need_sequential_partition():
+    with pytest.raises(ValueError, match="sequential"):
+        lm_batches(torch.arange(500), 2, 5, "random", random_lengths=True)

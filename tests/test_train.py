@@ -150,3 +150,15 @@ def test_evaluate_lm_scores_every_token(char_tok, tiny_ids, cpu):
         logits, _ = model(ids[None, :-1])
         by_hand = nn.functional.cross_entropy(logits[0], ids[1:]).item()
     assert evaluate_lm(model, ids, cpu, batch_size=1, seq_len=3) == pytest.approx(by_hand)
+
+
+def test_sgd_with_random_truncation_lengths_trains(char_tok, tiny_ids, cpu):
+    model = tiny_model(len(char_tok))
+    cfg = config(max_steps=60, optimizer="sgd", lr=0.5, random_lengths=True)
+    history = train_lm(model, tiny_ids, tiny_ids[:120], cfg, cpu)
+    assert sum(history.train_loss[-10:]) / 10 < history.train_loss[0] - 0.5
+
+
+def test_unknown_optimizer_is_refused(char_tok, tiny_ids, cpu):
+    with pytest.raises(ValueError, match="optimizer"):
+        train_lm(tiny_model(len(char_tok)), tiny_ids, tiny_ids, config(optimizer="lbfgs"), cpu)

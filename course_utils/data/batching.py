@@ -51,16 +51,35 @@ def random_batches(
 
 
 def sequential_batches(
-    ids: torch.Tensor, batch_size: int, seq_len: int, generator: torch.Generator | None = None
+    ids: torch.Tensor,
+    batch_size: int,
+    seq_len: int,
+    generator: torch.Generator | None = None,
+    random_lengths: bool = False,
 ) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
-    """Yield ``(X, Y)`` pairs where row ``i`` of each batch continues row ``i`` of the last."""
+    """Yield ``(X, Y)`` pairs where row ``i`` of each batch continues row ``i`` of the last.
+
+    With ``random_lengths`` each chunk's length is drawn uniformly from
+    ``seq_len // 2 .. seq_len + seq_len // 2`` (mean ``seq_len``): randomised truncation,
+    so no position in the text is always cut at the same distance from a chunk start.
+    """
     _check(ids, batch_size, seq_len)
     offset = int(torch.randint(seq_len, (1,), generator=generator))
     n_tokens = (len(ids) - offset - 1) // batch_size * batch_size
     xs = ids[offset : offset + n_tokens].view(batch_size, -1)  # (B, L): B parallel streams
     ys = ids[offset + 1 : offset + 1 + n_tokens].view(batch_size, -1)
-    for t in range(0, xs.shape[1] // seq_len * seq_len, seq_len):
-        yield xs[:, t : t + seq_len], ys[:, t : t + seq_len]
+    low, high = max(1, seq_len // 2), seq_len + seq_len // 2
+    t = 0
+    while True:
+        length = (
+            int(torch.randint(low, high + 1, (1,), generator=generator))
+            if random_lengths
+            else seq_len
+        )
+        if t + length > xs.shape[1]:
+            return
+        yield xs[:, t : t + length], ys[:, t : t + length]
+        t += length
 
 
 def lm_batches(
@@ -69,12 +88,15 @@ def lm_batches(
     seq_len: int,
     partition: str = "sequential",
     generator: torch.Generator | None = None,
+    random_lengths: bool = False,
 ) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
     """Dispatch to :func:`random_batches` or :func:`sequential_batches` by name."""
     if partition == "random":
+        if random_lengths:
+            raise ValueError("random_lengths needs partition='sequential' (chunks of one stream)")
         return random_batches(ids, batch_size, seq_len, generator)
     if partition == "sequential":
-        return sequential_batches(ids, batch_size, seq_len, generator)
+        return sequential_batches(ids, batch_size, seq_len, generator, random_lengths)
     raise ValueError(f"partition must be one of {PARTITIONS}, got {partition!r}")
 
 
