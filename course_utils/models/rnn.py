@@ -50,29 +50,38 @@ class ElmanCell(nn.Module):
         return rnn
 
 
-def rnn_unroll(
-    cell: nn.Module, x: torch.Tensor, h0: torch.Tensor | None = None
-) -> tuple[torch.Tensor, torch.Tensor]:
+def rnn_unroll(cell: nn.Module, x: torch.Tensor, h0=None):
     """Run ``cell`` over time: the same weights at every step.
 
-    x: (B, T, input_size), h0: (B, hidden) or None (zeros)
-    -> outputs (B, T, hidden) (every h_t) and the last state h_T (B, hidden).
+    x: (B, T, input_size); h0: the initial state, (B, hidden) or for an LSTM a tuple
+    (h, c) of two (B, hidden), or None for zeros
+    -> outputs (B, T, hidden) (every h_t) and the last state (shaped like h0).
     """
     if x.dim() != 3:
         raise ShapeError(f"x must be (batch, time, features), got shape {tuple(x.shape)}")
     if x.shape[1] == 0:
         raise ShapeError("x has 0 time steps; a sequence needs at least one")
-    batch = x.shape[0]
-    h = x.new_zeros(batch, cell.hidden_size) if h0 is None else h0
-    if h.shape != (batch, cell.hidden_size):
+    weight = next(cell.parameters())
+    if x.dtype != weight.dtype:
         raise ShapeError(
-            f"h0 must be (batch={batch}, hidden={cell.hidden_size}), got {tuple(h.shape)}"
+            f"x is {x.dtype} but the cell's weights are {weight.dtype}; convert one of them "
+            "(e.g. cell.double() or x.float())"
         )
+    batch, hidden = x.shape[0], cell.hidden_size
+    zeros = x.new_zeros(batch, hidden)
+    n_parts = getattr(cell, "state_parts", 1)  # an LSTM carries (h, c)
+    state = h0 if h0 is not None else (zeros if n_parts == 1 else (zeros,) * n_parts)
+    parts = state if isinstance(state, tuple) else (state,)
+    if len(parts) != n_parts or any(p.shape != (batch, hidden) for p in parts):
+        want = f"(batch={batch}, hidden={hidden})"
+        if n_parts > 1:
+            want = f"a tuple of {n_parts} tensors {want}"
+        raise ShapeError(f"h0 must be {want}, got {[tuple(p.shape) for p in parts]}")
     outputs = []
     for t in range(x.shape[1]):
-        h = cell(x[:, t], h)  # (B, H)
-        outputs.append(h)
-    return torch.stack(outputs, dim=1), h  # (B, T, H), (B, H)
+        state = cell(x[:, t], state)
+        outputs.append(state[0] if isinstance(state, tuple) else state)  # h_t: (B, H)
+    return torch.stack(outputs, dim=1), state  # (B, T, H), last state
 
 
 def connectivity_mask(hidden_size: int, kind: str = "full", band: int = 3) -> torch.Tensor:

@@ -1,0 +1,82 @@
+import pytest
+import torch
+import torch.nn as nn
+
+from course_utils import ShapeError
+from course_utils.models.gru import GRUCell
+from course_utils.models.lstm import LSTMCell
+from course_utils.models.rnn import rnn_unroll
+
+CASES = [(LSTMCell, nn.LSTM), (GRUCell, nn.GRU)]
+
+
+def twins(cell_cls, torch_cls, seed=0):
+    torch.manual_seed(seed)
+    cell = cell_cls(4, 6).double()
+    return cell, cell.copy_to_torch(torch_cls(4, 6, batch_first=True).double())
+
+
+@pytest.mark.parametrize("cell_cls,torch_cls", CASES)
+def test_gradcheck_float64(cell_cls, torch_cls):
+    cell, _ = twins(cell_cls, torch_cls)
+    x = torch.randn(2, 4, 4, dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradcheck(
+        lambda x, *params: rnn_unroll(cell, x)[0], (x, *cell.parameters())
+    )
+
+
+@pytest.mark.parametrize("cell_cls,torch_cls", CASES)
+def test_outputs_and_gradients_match_torch(cell_cls, torch_cls):
+    cell, fused = twins(cell_cls, torch_cls, seed=1)
+    x = torch.randn(3, 7, 4, dtype=torch.float64)
+    ours, our_state = rnn_unroll(cell, x)
+    theirs, their_state = fused(x)
+    torch.testing.assert_close(ours, theirs, rtol=0, atol=1e-6)
+    if cell_cls is LSTMCell:  # torch returns (h_n, c_n) with a leading layer axis
+        torch.testing.assert_close(our_state[1], their_state[1][0], rtol=0, atol=1e-6)
+    upstream = torch.randn_like(ours)
+    ours.backward(upstream)
+    theirs.backward(upstream)
+    torch.testing.assert_close(cell.W_x.grad, fused.weight_ih_l0.grad.T, rtol=0, atol=1e-6)
+    torch.testing.assert_close(cell.W_h.grad, fused.weight_hh_l0.grad.T, rtol=0, atol=1e-6)
+
+
+def test_lstm_gate_order_is_documented_order():
+    # Forget gate bias huge -> c keeps its old value; output gate bias huge -> h = tanh(c).
+    cell = LSTMCell(2, 3)
+    with torch.no_grad():
+        cell.W_x.zero_()
+        cell.W_h.zero_()
+        cell.b.copy_(torch.tensor([-50.0] * 3 + [50.0] * 3 + [0.0] * 3 + [50.0] * 3))
+    c0 = torch.tensor([[0.5, -0.2, 0.1]])
+    h, c = cell(torch.randn(1, 2), (torch.zeros(1, 3), c0))
+    torch.testing.assert_close(c, c0)
+    torch.testing.assert_close(h, torch.tanh(c0))
+
+
+def test_gru_update_gate_one_copies_the_state():
+    cell = GRUCell(2, 3)
+    with torch.no_grad():
+        cell.b_x.zero_()
+        cell.b_x[3:6] = 50.0  # z = 1
+    h0 = torch.randn(1, 3)
+    torch.testing.assert_close(cell(torch.randn(1, 2), h0), h0)
+
+
+@pytest.mark.parametrize(
+    "x,state,message",
+    [
+        (torch.randn(2, 0, 4), None, "0 time steps"),
+        (torch.randn(2, 3, 4), (torch.zeros(2, 5), torch.zeros(2, 5)), "tuple of 2"),
+        (torch.randn(2, 3, 4), torch.zeros(2, 6), "tuple of 2"),  # LSTM needs (h, c)
+        (torch.randn(2, 3, 4, dtype=torch.float64), None, "float64"),
+    ],
+)
+def test_lstm_bad_input(x, state, message):
+    with pytest.raises(ShapeError, match=message):
+        rnn_unroll(LSTMCell(4, 6), x, state)
+
+
+def test_gru_bad_state_shape():
+    with pytest.raises(ShapeError, match=r"h0 must be \(batch=2, hidden=6\)"):
+        rnn_unroll(GRUCell(4, 6), torch.randn(2, 3, 4), torch.zeros(3, 6))
