@@ -67,6 +67,34 @@ class History:
         return self.tokens / self.seconds if self.seconds else math.nan
 
 
+def optimizer_step(
+    model: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    loss: torch.Tensor,
+    clip: float | None,
+    step: int,
+) -> tuple[float, float]:
+    """Backward, clip the global gradient norm, update; return (loss, norm before clipping).
+
+    Raises :class:`TrainingError` instead of updating when the loss or the gradient is
+    NaN/inf, so a diverged run stops with a message rather than training on garbage.
+    """
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    # clip_grad_norm_ returns the norm *before* clipping: worth plotting.
+    norm = nn.utils.clip_grad_norm_(model.parameters(), clip if clip is not None else math.inf)
+    loss_value, norm_value = loss.item(), norm.item()
+    if not math.isfinite(loss_value) or not math.isfinite(norm_value):
+        lr = optimizer.param_groups[0]["lr"]
+        raise TrainingError(
+            f"training diverged at step {step + 1}: loss={loss_value}, gradient norm="
+            f"{norm_value}. Lower lr (now {lr}) or clip gradients (clip, now {clip}); "
+            "check the batch for NaN inputs."
+        )
+    optimizer.step()
+    return loss_value, norm_value
+
+
 def detach_state(state):
     """Cut the graph behind a hidden state (a tensor, a tuple like LSTM's (h, c), or None)."""
     if state is None:
@@ -182,24 +210,15 @@ def train_lm(
             state = detach_state(state) if carry else None
             logits, state = model(x, state)  # (B, T, V)
             loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            # clip_grad_norm_ returns the norm *before* clipping: worth plotting.
-            max_norm = config.clip if config.clip is not None else math.inf
-            norm = nn.utils.clip_grad_norm_(model.parameters(), max_norm)
-            loss_value = loss.item()
-            if not math.isfinite(loss_value) or not math.isfinite(norm.item()):
+            try:
+                loss_value, norm = optimizer_step(model, optimizer, loss, config.clip, step)
+            except TrainingError:
                 bar.close()
-                raise TrainingError(
-                    f"training diverged at step {step + 1}: loss={loss_value}, gradient norm="
-                    f"{norm.item()}. Lower lr (now {config.lr}) or clip gradients "
-                    f"(TrainConfig.clip, now {config.clip})."
-                )
-            optimizer.step()
+                raise
             history.seconds += time.perf_counter() - start
             history.tokens += y.numel()
             history.train_loss.append(loss_value)
-            history.grad_norm.append(norm.item())
+            history.grad_norm.append(norm)
             step += 1
             bar.update(1)
             bar.set_postfix(loss=f"{loss_value:.3f}", refresh=False)  # redraw at tqdm's own pace

@@ -3,7 +3,22 @@
 import pytest
 import torch
 
-from course_utils import RNNLM, RNNLMConfig, TrainConfig, set_seed, train_lm
+from course_utils import (
+    RNNLM,
+    ClassifierConfig,
+    RegressorConfig,
+    RNNLMConfig,
+    SequenceClassifier,
+    SequenceRegressor,
+    SequenceTagger,
+    TaggerConfig,
+    TrainConfig,
+    adding_problem,
+    fit,
+    pad_sequences,
+    set_seed,
+    train_lm,
+)
 
 pytestmark = [
     pytest.mark.gpu,
@@ -32,3 +47,33 @@ def test_training_steps_on_cuda():
     assert history.train_loss[-1] < 0.5 * history.train_loss[0]
     forbidden = model.hh_mask == 0
     assert (model.rnn.weight_hh_l0[forbidden] == 0).all()  # mask holds on the cuDNN path too
+
+
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_packed_classifier_and_tagger_on_cuda_match_cpu(bidirectional):
+    ids, lengths = pad_sequences([[3, 4, 5], [6], [7, 8, 9, 2, 3]], pad_id=1)
+    for model in (
+        SequenceClassifier(ClassifierConfig(12, 3, 8, 16, 2, "lstm", bidirectional)),
+        SequenceTagger(TaggerConfig(12, 5, 8, 16, 2, "gru", bidirectional)),
+    ):
+        model.eval()
+        cpu_out = model(ids, lengths)
+        cuda_out = model.to(CUDA)(ids.to(CUDA), lengths.to(CUDA))  # lengths may live on CUDA
+        torch.testing.assert_close(cuda_out.cpu(), cpu_out, atol=1e-3, rtol=1e-3)
+
+
+def test_fit_on_cuda():
+    set_seed(0)
+    model = SequenceRegressor(RegressorConfig(hidden_size=16))
+    gen = torch.Generator().manual_seed(0)
+    losses = fit(
+        model,
+        lambda step, g: adding_problem(32, 10, g),
+        torch.nn.functional.mse_loss,
+        20,
+        1e-2,
+        CUDA,
+        generator=gen,
+        progress=False,
+    )
+    assert next(model.parameters()).device.type == "cuda" and len(losses) == 20

@@ -1,7 +1,29 @@
-"""Data: corpora, vocabularies and tokenizers, minibatches for language modelling."""
+"""Data: corpora, vocabularies and tokenizers, minibatches, and the notebook-04 data sets."""
 
 from course_utils.data.batching import lm_batches, random_batches, sequential_batches
 from course_utils.data.corpus import Corpus, default_corpus, load_corpus, pydoc_corpus, read_text
+from course_utils.data.names import (
+    DEFAULT_LOCALES,
+    NameDataset,
+    encode_names,
+    load_names,
+    name_tokenizer,
+)
+from course_utils.data.padding import PAD, length_mask, pad_sequences
+from course_utils.data.synthetic import (
+    ADDING_BASELINE_MSE,
+    COPY_VOCAB_SIZE,
+    adding_problem,
+    copy_memory,
+    copy_memory_baseline,
+)
+from course_utils.data.tagging import (
+    TAGS,
+    encode_tagged,
+    make_tagging_data,
+    spans,
+    tagging_vocab,
+)
 from course_utils.data.tokenizers import (
     BPETokenizer,
     CharTokenizer,
@@ -12,18 +34,36 @@ from course_utils.data.tokenizers import (
 from course_utils.data.vocab import Vocab
 
 __all__ = [
+    "ADDING_BASELINE_MSE",
     "BPETokenizer",
+    "COPY_VOCAB_SIZE",
     "CharTokenizer",
     "Corpus",
+    "DEFAULT_LOCALES",
+    "NameDataset",
+    "PAD",
+    "TAGS",
     "Tokenizer",
     "Vocab",
     "WordTokenizer",
+    "adding_problem",
+    "copy_memory",
+    "copy_memory_baseline",
     "default_corpus",
-    "load_corpus",
-    "load_tokenizer",
+    "encode_names",
+    "encode_tagged",
+    "length_mask",
     "lm_batches",
+    "load_corpus",
+    "load_names",
+    "load_tokenizer",
+    "make_tagging_data",
+    "name_tokenizer",
+    "pad_sequences",
     "pydoc_corpus",
     "random_batches",
     "read_text",
     "sequential_batches",
+    "spans",
+    "tagging_vocab",
 ]

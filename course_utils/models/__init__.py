@@ -1,14 +1,32 @@
 """Models: the n-gram baseline, the sliding-window network, and recurrent networks."""
 
+from course_utils.models.classify import (
+    ClassifierConfig,
+    RegressorConfig,
+    SequenceClassifier,
+    SequenceRegressor,
+    SequenceTagger,
+    StepwiseConfig,
+    StepwiseModel,
+    TaggerConfig,
+)
 from course_utils.models.ngram import NGramLM, select_ngram
 from course_utils.models.rnn import RNNLM, ElmanCell, RNNLMConfig, connectivity_mask, rnn_unroll
 from course_utils.models.window import WindowLM, WindowLMConfig
 
 __all__ = [
+    "ClassifierConfig",
     "ElmanCell",
     "NGramLM",
     "RNNLM",
     "RNNLMConfig",
+    "RegressorConfig",
+    "SequenceClassifier",
+    "SequenceRegressor",
+    "SequenceTagger",
+    "StepwiseConfig",
+    "StepwiseModel",
+    "TaggerConfig",
     "WindowLM",
     "WindowLMConfig",
     "connectivity_mask",
