@@ -52,7 +52,7 @@ notebooks: setup data
 test: lint unit notebooks
 
 bench: setup data
-	$(BIN)/python benchmarks/rnn_speed.py
+	$(BIN)/python benchmarks/recurrent_speed.py
 
 clean:
 	rm -rf $(VENV) data/cache build .pytest_cache .ruff_cache *.egg-info
