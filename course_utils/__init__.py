@@ -70,7 +70,7 @@ from course_utils.models import (
     rnn_unroll,
     select_ngram,
 )
-from course_utils.train import History, TrainConfig, evaluate_lm, train_lm
+from course_utils.train import History, TrainConfig, evaluate_lm, learning_rate, train_lm
 
 __all__ = [
     "ADDING_BASELINE_MSE",
@@ -122,6 +122,7 @@ __all__ = [
     "lm_batches",
     "load_corpus",
     "load_names",
+    "learning_rate",
     "load_tokenizer",
     "make_tagging_data",
     "masked_cross_entropy",

@@ -29,7 +29,9 @@ class TrainConfig:
     max_steps: int = 1000  # optimizer steps in total: the training budget
     batch_size: int = 32  # sequences per minibatch
     seq_len: int = 64  # BPTT truncation length (tokens per chunk)
-    lr: float = 2e-3  # learning rate
+    lr: float = 2e-3  # learning rate (the peak, when lr_decay is on)
+    lr_decay: str = "none"  # "none" (constant) or "cosine" (lr -> lr_min over max_steps)
+    lr_min: float = 0.0  # where the cosine decay ends
     optimizer: str = "adam"  # "adam", or "sgd" (plain steps: shows why clipping matters)
     clip: float | None = 1.0  # max global gradient norm; None disables clipping
     partition: str = "sequential"  # "sequential" or "random" minibatches
@@ -93,6 +95,21 @@ def optimizer_step(
         )
     optimizer.step()
     return loss_value, norm_value
+
+
+def learning_rate(config: TrainConfig, step: int) -> float:
+    """The learning rate for 0-based ``step``: constant, or cosine-decayed from lr to lr_min.
+
+    A function of the step alone (no scheduler object), so a resumed run gets the same rates.
+    """
+    if config.lr_decay == "none":
+        return config.lr
+    if config.lr_decay == "cosine":
+        progress = min(step / max(config.max_steps, 1), 1.0)
+        return config.lr_min + 0.5 * (config.lr - config.lr_min) * (
+            1 + math.cos(math.pi * progress)
+        )
+    raise ValueError(f"lr_decay must be 'none' or 'cosine', got {config.lr_decay!r}")
 
 
 def detach_state(state):
@@ -168,7 +185,7 @@ def train_lm(
     optimizers = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD}
     if config.optimizer not in optimizers:
         raise ValueError(f"optimizer must be one of {sorted(optimizers)}, got {config.optimizer!r}")
-    optimizer = optimizers[config.optimizer](model.parameters(), lr=config.lr)
+    optimizer = optimizers[config.optimizer](model.parameters(), lr=learning_rate(config, 0))
     meta = {
         "vocab_fingerprint": vocab_fingerprint,
         "vocab_size": getattr(getattr(model, "config", None), "vocab_size", None),
@@ -210,6 +227,8 @@ def train_lm(
             state = detach_state(state) if carry else None
             logits, state = model(x, state)  # (B, T, V)
             loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
+            for group in optimizer.param_groups:
+                group["lr"] = learning_rate(config, step)
             try:
                 loss_value, norm = optimizer_step(model, optimizer, loss, config.clip, step)
             except TrainingError:

@@ -1,4 +1,5 @@
 import math
+from dataclasses import replace
 
 import pytest
 import torch
@@ -11,6 +12,7 @@ from course_utils import (
     TrainConfig,
     TrainingError,
     evaluate_lm,
+    learning_rate,
     set_seed,
     train_lm,
 )
@@ -162,3 +164,46 @@ def test_sgd_with_random_truncation_lengths_trains(char_tok, tiny_ids, cpu):
 def test_unknown_optimizer_is_refused(char_tok, tiny_ids, cpu):
     with pytest.raises(ValueError, match="optimizer"):
         train_lm(tiny_model(len(char_tok)), tiny_ids, tiny_ids, config(optimizer="lbfgs"), cpu)
+
+
+def test_cosine_learning_rate_runs_from_lr_to_lr_min():
+    cfg = config(max_steps=100, lr=1e-2, lr_decay="cosine", lr_min=1e-3)
+    rates = [learning_rate(cfg, step) for step in range(101)]
+    assert rates[0] == pytest.approx(1e-2) and rates[100] == pytest.approx(1e-3)
+    assert rates[50] == pytest.approx(5.5e-3)  # halfway: the mean of the two
+    assert all(a >= b for a, b in zip(rates, rates[1:]))  # never rises
+    assert learning_rate(config(lr=3e-3), 7) == 3e-3  # "none": constant
+
+
+def test_unknown_lr_decay_is_refused(char_tok, tiny_ids, cpu):
+    with pytest.raises(ValueError, match="lr_decay"):
+        train_lm(tiny_model(len(char_tok)), tiny_ids, tiny_ids, config(lr_decay="step"), cpu)
+
+
+def test_resume_with_cosine_decay_is_exact(tmp_path, char_tok, tiny_ids, cpu):
+    """The schedule depends on the global step, so an interrupted run resumes on it."""
+    total, fp = 9, char_tok.vocab.fingerprint
+    cfg = config(max_steps=total, lr_decay="cosine", lr_min=1e-4, checkpoint_every=4)
+
+    full = tiny_model(len(char_tok))
+    full_history = train_lm(full, tiny_ids, tiny_ids, cfg, cpu, fp)
+
+    path = str(tmp_path / "run.pt")
+    crashing = tiny_model(len(char_tok))
+    calls = []
+
+    def crash_at_step_seven(module, args):
+        calls.append(module.training)
+        if sum(calls) == 7:  # training forwards only; after the checkpoint at step 4
+            raise KeyboardInterrupt
+
+    crashing.register_forward_pre_hook(crash_at_step_seven)
+    with pytest.raises(KeyboardInterrupt):
+        train_lm(crashing, tiny_ids, tiny_ids, replace(cfg, checkpoint_path=path), cpu, fp)
+    resumed = tiny_model(len(char_tok), seed=1)
+    history = train_lm(
+        resumed, tiny_ids, tiny_ids, replace(cfg, checkpoint_path=path), cpu, fp, resume=True
+    )
+    assert history.train_loss == full_history.train_loss
+    for (name, a), b in zip(full.state_dict().items(), resumed.state_dict().values()):
+        assert torch.equal(a, b), name
