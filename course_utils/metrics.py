@@ -7,11 +7,18 @@ step; bits per character ``nll / ln 2`` is the same number as a compression rate
 
 Classifiers and taggers (notebook 04) are scored by accuracy, a confusion matrix, and
 entity-level F1 with exact span matching (Tjong Kim Sang & De Meulder 2003, CoNLL-2003).
+
+Sequence-to-sequence models (notebook 05) are scored against reference sequences: the
+token error rate is the Levenshtein (1966) edit distance per reference token (the phoneme
+error rate when tokens are phonemes), the sequence error rate the share of outputs with any
+mistake, and BLEU (Papineni et al. 2002) the n-gram overlap of translations, computed by
+sacrebleu (Post 2018) so the numbers match published ones.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import torch
 import torch.nn.functional as F
@@ -144,3 +151,98 @@ def masked_cross_entropy(
         raise ShapeError(f"lengths must be ({targets.shape[0]},), got {tuple(lengths.shape)}")
     mask = length_mask(lengths.to(targets.device), targets.shape[1])  # (B, L) True = real
     return F.cross_entropy(logits[mask], targets[mask])  # (N_real, C) vs (N_real,)
+
+
+# --- Sequence outputs (notebook 05) -------------------------------------------------------
+# A generated sequence is compared with its reference as a whole: edit distance counts the
+# fewest single-token insertions, deletions and substitutions that turn one into the other.
+
+
+def edit_distance(a: Sequence, b: Sequence) -> int:
+    """Levenshtein distance between two sequences (lists of tokens, or strings).
+
+    Insertions, deletions and substitutions cost 1 each; O(len(a) * len(b)) time.
+    """
+    # prev[j] = distance between a[:i-1] and b[:j]; two rows suffice because row i only
+    # looks at row i-1.
+    prev = list(range(len(b) + 1))  # a[:0] -> b[:j] takes j insertions
+    for i, x in enumerate(a, start=1):
+        curr = [i]  # a[:i] -> b[:0] takes i deletions
+        for j, y in enumerate(b, start=1):
+            curr.append(
+                min(
+                    prev[j] + 1,  # delete x
+                    curr[j - 1] + 1,  # insert y
+                    prev[j - 1] + (x != y),  # substitute x by y (free if equal)
+                )
+            )
+        prev = curr
+    return prev[-1]
+
+
+def _check_pairs(hypotheses: Sequence, references: Sequence) -> None:
+    """Raise ShapeError unless there is one hypothesis per reference, and at least one."""
+    if len(hypotheses) != len(references):
+        raise ShapeError(
+            f"{len(hypotheses)} hypotheses but {len(references)} references; pass one "
+            "hypothesis per reference, in the same order"
+        )
+    if not references:
+        raise ShapeError("no items to score: hypotheses and references are empty")
+
+
+def token_error_rate(
+    hypotheses: Sequence[Sequence[str]], references: Sequence[Sequence[str]]
+) -> float:
+    """Total edit distance divided by total reference length, over the whole corpus.
+
+    hypotheses, references: one token list per item, pairwise -> float >= 0 (it can pass 1
+    when hypotheses are longer than their references). With phonemes as tokens this is
+    the phoneme error rate; with characters (plain strings) the character error rate.
+    """
+    _check_pairs(hypotheses, references)
+    n_ref = sum(len(r) for r in references)
+    if n_ref == 0:
+        raise ValueError("every reference is empty, so the error rate is undefined (0 / 0)")
+    return sum(edit_distance(h, r) for h, r in zip(hypotheses, references)) / n_ref
+
+
+def sequence_error_rate(
+    hypotheses: Sequence[Sequence[str]], references: Sequence[Sequence[str]]
+) -> float:
+    """Fraction of hypotheses that differ from their reference in any token.
+
+    hypotheses, references: one token list per item, pairwise -> float in [0, 1]. In
+    grapheme-to-phoneme work this is the word error rate: a word is wrong if any of its
+    phonemes is.
+    """
+    _check_pairs(hypotheses, references)
+    wrong = sum(list(h) != list(r) for h, r in zip(hypotheses, references))
+    return wrong / len(references)
+
+
+def bleu(hypotheses: Sequence[str], references: Sequence[str], tokenize: str = "13a") -> float:
+    """Corpus BLEU on the 0-100 scale, computed by sacrebleu with one reference per item.
+
+    hypotheses, references: one detokenised string per item, pairwise -> float in [0, 100].
+    tokenize: sacrebleu's tokenizer; "13a" (the WMT standard) for ordinary text, "none"
+    for sequences already split into space-separated tokens, such as phonemes
+    ("HH AH0 L OW1"), so that each symbol is one token.
+    """
+    try:
+        from sacrebleu.metrics import BLEU  # imported here: only BLEU needs it
+    except ImportError:
+        raise ImportError(
+            "bleu() needs the `sacrebleu` package, which is not installed: run `make setup` "
+            "(it installs the pinned sacrebleu from pyproject.toml)"
+        ) from None
+    _check_pairs(hypotheses, references)
+    for name, texts in (("hypotheses", hypotheses), ("references", references)):
+        if not all(isinstance(t, str) for t in texts):
+            raise TypeError(
+                f"{name} must be strings, one per item; join a token list first, e.g. "
+                "' '.join(tokens), and pass tokenize='none'"
+            )
+    if tokenize not in BLEU.TOKENIZERS:
+        raise ValueError(f"unknown tokenize={tokenize!r}; choose one of {sorted(BLEU.TOKENIZERS)}")
+    return BLEU(tokenize=tokenize).corpus_score(list(hypotheses), [list(references)]).score

@@ -2,6 +2,13 @@
 
 from course_utils.data.batching import lm_batches, random_batches, sequential_batches
 from course_utils.data.corpus import Corpus, default_corpus, load_corpus, pydoc_corpus, read_text
+from course_utils.data.dates import (
+    DateExample,
+    date_alphabet,
+    every_style,
+    sample_dates,
+    split_dates,
+)
 from course_utils.data.names import (
     DEFAULT_LOCALES,
     NameDataset,
@@ -10,6 +17,9 @@ from course_utils.data.names import (
     name_tokenizer,
 )
 from course_utils.data.padding import PAD, length_mask, pad_sequences
+from course_utils.data.pairs import PairVocab
+from course_utils.data.parallel import ParallelPair, load_parallel_tsv, split_pairs
+from course_utils.data.pronunciations import load_g2p, read_cmudict
 from course_utils.data.synthetic import (
     ADDING_BASELINE_MSE,
     COPY_VOCAB_SIZE,
@@ -34,6 +44,14 @@ from course_utils.data.tokenizers import (
 from course_utils.data.vocab import Vocab
 
 __all__ = [
+    "DateExample",
+    "date_alphabet",
+    "every_style",
+    "sample_dates",
+    "split_dates",
+    "PairVocab",
+    "load_g2p",
+    "read_cmudict",
     "ADDING_BASELINE_MSE",
     "BPETokenizer",
     "COPY_VOCAB_SIZE",
@@ -42,6 +60,7 @@ __all__ = [
     "DEFAULT_LOCALES",
     "NameDataset",
     "PAD",
+    "ParallelPair",
     "TAGS",
     "Tokenizer",
     "Vocab",
@@ -56,6 +75,7 @@ __all__ = [
     "lm_batches",
     "load_corpus",
     "load_names",
+    "load_parallel_tsv",
     "load_tokenizer",
     "make_tagging_data",
     "name_tokenizer",
@@ -65,5 +85,6 @@ __all__ = [
     "read_text",
     "sequential_batches",
     "spans",
+    "split_pairs",
     "tagging_vocab",
 ]

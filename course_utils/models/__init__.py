@@ -1,5 +1,6 @@
 """Models: the n-gram baseline, the sliding-window network, and recurrent networks."""
 
+from course_utils.models.attention import AdditiveAttention, DotAttention
 from course_utils.models.classify import (
     ClassifierConfig,
     RegressorConfig,
@@ -12,9 +13,14 @@ from course_utils.models.classify import (
 )
 from course_utils.models.ngram import NGramLM, select_ngram
 from course_utils.models.rnn import RNNLM, ElmanCell, RNNLMConfig, connectivity_mask, rnn_unroll
+from course_utils.models.seq2seq import Seq2Seq, Seq2SeqConfig
 from course_utils.models.window import WindowLM, WindowLMConfig
 
 __all__ = [
+    "AdditiveAttention",
+    "DotAttention",
+    "Seq2Seq",
+    "Seq2SeqConfig",
     "ClassifierConfig",
     "ElmanCell",
     "NGramLM",
