@@ -96,8 +96,12 @@ from course_utils.models import (
     select_ngram,
 )
 from course_utils.train import History, TrainConfig, evaluate_lm, learning_rate, train_lm
+from course_utils.translate import Translation, beam_translate, translate
 
 __all__ = [
+    "Translation",
+    "beam_translate",
+    "translate",
     "DateExample",
     "PairVocab",
     "date_alphabet",

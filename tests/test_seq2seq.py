@@ -10,6 +10,7 @@ from course_utils.device import set_seed
 from course_utils.errors import ShapeError
 from course_utils.fit import fit
 from course_utils.models.seq2seq import Seq2Seq, Seq2SeqConfig
+from course_utils.translate import beam_translate, translate
 
 VOCAB = PairVocab.build([("abcd", "abcd")])
 
@@ -116,3 +117,24 @@ def test_learns_to_reverse_strings(attention):
     one_src, one_len = VOCAB.encode_sources(["dcab"])
     best = beam_search(m.step, m.start(one_src, one_len), VOCAB.bos_id, VOCAB.eos_id, 3, 10)[0]
     assert "".join(VOCAB.decode_target(best.tokens)) == "bacd"
+
+
+def test_translate_reports_truncation_unknown_tokens_and_empty_sources():
+    m = model()
+    out = translate(m, VOCAB, ["abc", "az!"], max_len=3, device=torch.device("cpu"))
+    assert len(out) == 2 and all(len(t.tokens) <= 3 for t in out)
+    assert out[1].unknown == ["z", "!"] and out[0].unknown == []
+    cut = [t for t in out if not t.finished]
+    assert all(len(t.tokens) == 3 for t in cut)  # cut at max_len, and says so
+    with pytest.raises(ShapeError, match="nothing to translate"):
+        translate(m, VOCAB, ["ab", ""], max_len=3, device=torch.device("cpu"))
+
+
+def test_beam_translate_with_beam_one_equals_greedy():
+    m = model("dot")
+    cpu = torch.device("cpu")
+    for source in ["abc", "dd", "cabd"]:
+        greedy = translate(m, VOCAB, [source], max_len=8, device=cpu)[0]
+        beam = beam_translate(m, VOCAB, source, max_len=8, device=cpu, beam_size=1)[0]
+        assert (beam.tokens, beam.finished) == (greedy.tokens, greedy.finished)
+        assert beam.log_prob == pytest.approx(greedy.log_prob, abs=1e-5)
