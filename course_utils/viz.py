@@ -96,3 +96,32 @@ def show_matrix(
     ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
     fig.tight_layout()
     return fig
+
+
+def plot_attention(
+    weights,
+    source: Sequence[str],
+    target: Sequence[str],
+    ax=None,
+    title: str = "",
+):
+    """Heatmap of attention weights: weights (T, S) -> target tokens (rows) x source (columns)."""
+    weights = torch.as_tensor(weights).detach().cpu().float()
+    if weights.shape != (len(target), len(source)):
+        raise ValueError(
+            f"weights {tuple(weights.shape)} do not match {len(target)} target x "
+            f"{len(source)} source tokens"
+        )
+    fig, ax = (
+        plt.subplots(figsize=(0.3 * len(source) + 1.5, 0.3 * len(target) + 1))
+        if ax is None
+        else (ax.figure, ax)
+    )
+    ax.imshow(weights.numpy(), cmap="Greys", vmin=0, vmax=1, aspect="auto")
+    ax.set_xticks(range(len(source)), ["␣" if t == " " else t for t in source], fontsize=8)
+    ax.set_yticks(range(len(target)), list(target), fontsize=8)
+    ax.set_xlabel("source")
+    ax.set_ylabel("output")
+    if title:
+        ax.set_title(title, fontsize=10)
+    return fig

@@ -52,3 +52,13 @@ def test_slider_runs_once_with_defaults():
     sliders = {w.description: w for w in fn.widget.children if hasattr(w, "description")}
     assert isinstance(sliders["n"], ipywidgets.IntSlider)
     assert isinstance(sliders["tau"], ipywidgets.FloatSlider)
+
+
+def test_plot_attention_labels_rows_and_columns():
+    weights = np.full((2, 3), 1 / 3)
+    fig = viz.plot_attention(weights, list("a b"), ["X", "Y"], title="t")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["a", "␣", "b"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["X", "Y"]
+    with pytest.raises(ValueError, match="do not match"):
+        viz.plot_attention(weights, list("ab"), ["X", "Y"])
