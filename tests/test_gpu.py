@@ -6,18 +6,23 @@ import torch
 from course_utils import (
     RNNLM,
     ClassifierConfig,
+    PairVocab,
     RegressorConfig,
     RNNLMConfig,
+    Seq2Seq,
+    Seq2SeqConfig,
     SequenceClassifier,
     SequenceRegressor,
     SequenceTagger,
     TaggerConfig,
     TrainConfig,
     adding_problem,
+    beam_translate,
     fit,
     pad_sequences,
     set_seed,
     train_lm,
+    translate,
 )
 
 pytestmark = [
@@ -77,3 +82,33 @@ def test_fit_on_cuda():
         progress=False,
     )
     assert next(model.parameters()).device.type == "cuda" and len(losses) == 20
+
+
+@pytest.mark.parametrize("attention", ["none", "additive", "dot"])
+def test_seq2seq_on_cuda_matches_cpu_and_decodes(attention):
+    vocab = PairVocab.build([("abcd", "abcd")])
+    set_seed(0)
+    config = Seq2SeqConfig(
+        len(vocab.source),
+        len(vocab.target),
+        vocab.src_pad_id,
+        vocab.bos_id,
+        vocab.eos_id,
+        embed_size=8,
+        hidden_size=16,
+        attention=attention,
+        attention_size=8,
+    )
+    model = Seq2Seq(config).eval()
+    src, lengths = vocab.encode_sources(["abc", "d", "abcdab"])
+    tgt_in, _ = vocab.encode_targets(["ab", "dd", "c"])
+    cpu_logits = model(src, lengths, tgt_in)
+    cuda_logits = model.to(CUDA)(src.to(CUDA), lengths.to(CUDA), tgt_in.to(CUDA))
+    torch.testing.assert_close(cuda_logits.cpu(), cpu_logits, atol=1e-4, rtol=1e-4)
+    scheduled = model(src.to(CUDA), lengths.to(CUDA), tgt_in.to(CUDA), teacher_forcing=0.5)
+    assert scheduled.device.type == "cuda"
+    cpu_out = translate(model.cpu(), vocab, ["abc", "d"], 6, torch.device("cpu"))
+    cuda_out = translate(model.to(CUDA), vocab, ["abc", "d"], 6, CUDA)
+    assert [o.tokens for o in cuda_out] == [o.tokens for o in cpu_out]
+    beams = beam_translate(model, vocab, "abc", 6, CUDA, beam_size=3)
+    assert beams and all(isinstance(b.tokens, list) for b in beams)
