@@ -89,3 +89,26 @@ def test_nan_loss_raises_training_error(cpu):
 def test_steps_must_be_positive(cpu):
     with pytest.raises(ValueError, match="steps"):
         fit(nn.Linear(1, 1), lambda step: None, nn.functional.mse_loss, 0, 0.1, cpu)
+
+
+def test_mixed_precision_changes_nothing_on_the_cpu(cpu):
+    """bfloat16 autocast is for CUDA only: on the CPU the run is bit-identical to float32."""
+    runs = []
+    for mixed in (False, True):
+        torch.manual_seed(0)
+        model = SequenceClassifier(ClassifierConfig(5, 3, 8, 16))
+        gen = torch.Generator().manual_seed(0)
+        runs.append(
+            fit(
+                model,
+                first_token_task,
+                nn.functional.cross_entropy,
+                5,
+                1e-2,
+                cpu,
+                generator=gen,
+                progress=False,
+                mixed_precision=mixed,
+            )
+        )
+    assert runs[0] == runs[1]

@@ -112,3 +112,29 @@ def test_seq2seq_on_cuda_matches_cpu_and_decodes(attention):
     assert [o.tokens for o in cuda_out] == [o.tokens for o in cpu_out]
     beams = beam_translate(model, vocab, "abc", 6, CUDA, beam_size=3)
     assert beams and all(isinstance(b.tokens, list) for b in beams)
+
+
+def test_captioner_trains_with_mixed_precision_on_cuda():
+    from course_utils.models.captioning import CaptionConfig, Captioner
+
+    set_seed(0)
+    images = torch.rand(4, 3, 32, 32)
+    caps = torch.tensor([[2, 4, 5], [2, 6, 7], [2, 8, 4], [2, 5, 6]])
+    targets = torch.tensor([[4, 5, 3], [6, 7, 3], [8, 4, 3], [5, 6, 3]])
+    for attention in (False, True):
+        model = Captioner(
+            CaptionConfig(9, 2, 3, 1, channels=8, embed_size=8, hidden_size=16, attention=attention)
+        )
+        losses = fit(
+            model,
+            lambda step: ((images, caps), targets),
+            lambda logits, y: torch.nn.functional.cross_entropy(
+                logits.float().flatten(0, 1), y.flatten()
+            ),
+            40,
+            1e-2,
+            CUDA,
+            progress=False,
+            mixed_precision=True,
+        )
+        assert losses[-1] < 0.5 * losses[0]

@@ -1,6 +1,15 @@
 """Data: corpora, vocabularies and tokenizers, minibatches, and the notebook-04 data sets."""
 
 from course_utils.data.batching import lm_batches, random_batches, sequential_batches
+from course_utils.data.caption_files import (
+    CaptionedImage,
+    CaptionSet,
+    load_image,
+    load_images,
+    read_coco_captions,
+    read_flickr8k,
+)
+from course_utils.data.captions import caption_vocab, caption_words, decode_caption, encode_captions
 from course_utils.data.corpus import Corpus, default_corpus, load_corpus, pydoc_corpus, read_text
 from course_utils.data.dates import (
     DateExample,
@@ -20,6 +29,7 @@ from course_utils.data.padding import PAD, length_mask, pad_sequences
 from course_utils.data.pairs import PairVocab
 from course_utils.data.parallel import ParallelPair, load_parallel_tsv, split_pairs
 from course_utils.data.pronunciations import load_g2p, read_cmudict
+from course_utils.data.scenes import Scene, ScenesConfig, SceneSplit, load_scenes
 from course_utils.data.synthetic import (
     ADDING_BASELINE_MSE,
     COPY_VOCAB_SIZE,
@@ -44,6 +54,14 @@ from course_utils.data.tokenizers import (
 from course_utils.data.vocab import Vocab
 
 __all__ = [
+    "caption_vocab",
+    "caption_words",
+    "decode_caption",
+    "encode_captions",
+    "Scene",
+    "SceneSplit",
+    "ScenesConfig",
+    "load_scenes",
     "DateExample",
     "date_alphabet",
     "every_style",
@@ -55,6 +73,8 @@ __all__ = [
     "ADDING_BASELINE_MSE",
     "BPETokenizer",
     "COPY_VOCAB_SIZE",
+    "CaptionSet",
+    "CaptionedImage",
     "CharTokenizer",
     "Corpus",
     "DEFAULT_LOCALES",
@@ -74,6 +94,8 @@ __all__ = [
     "length_mask",
     "lm_batches",
     "load_corpus",
+    "load_image",
+    "load_images",
     "load_names",
     "load_parallel_tsv",
     "load_tokenizer",
@@ -82,6 +104,8 @@ __all__ = [
     "pad_sequences",
     "pydoc_corpus",
     "random_batches",
+    "read_coco_captions",
+    "read_flickr8k",
     "read_text",
     "sequential_batches",
     "spans",

@@ -26,6 +26,20 @@ from course_utils.errors import ShapeError
 BOS, EOS = "<bos>", "<eos>"
 
 
+def shift_targets(
+    ids: Sequence[Sequence[int]], bos_id: int, eos_id: int, pad_id: int
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Target id lists -> decoder inputs (N, T) = bos + ids, outputs (N, T) = ids + eos.
+
+    T is the longest target + 1; inputs are padded with ``pad_id``, outputs with
+    IGNORE_INDEX so the loss skips them.
+    """
+    tgt_in, _ = pad_sequences([[bos_id, *seq] for seq in ids], pad_id)  # (N, T)
+    tgt_out, lengths = pad_sequences([[*seq, eos_id] for seq in ids], pad_id)  # (N, T)
+    tgt_out[torch.arange(tgt_out.shape[1])[None, :] >= lengths[:, None]] = IGNORE_INDEX
+    return tgt_in, tgt_out
+
+
 @dataclass
 class PairVocab:
     """A source and a target vocabulary, and the encoding between tokens and padded tensors."""
@@ -76,11 +90,7 @@ class PairVocab:
         if len(targets) == 0:
             raise ShapeError("no targets to encode")
         ids = [self.target.encode(tgt, strict=True) for tgt in targets]
-        pad = self.target.stoi[PAD]
-        tgt_in, _ = pad_sequences([[self.bos_id, *seq] for seq in ids], pad)  # (N, T)
-        tgt_out, lengths = pad_sequences([[*seq, self.eos_id] for seq in ids], pad)  # (N, T)
-        tgt_out[torch.arange(tgt_out.shape[1])[None, :] >= lengths[:, None]] = IGNORE_INDEX
-        return tgt_in, tgt_out
+        return shift_targets(ids, self.bos_id, self.eos_id, self.target.stoi[PAD])
 
     def decode_target(self, ids: Iterable[int]) -> list[str]:
         """Target ids -> tokens, stopping at <eos> and skipping <bos>/<pad>."""

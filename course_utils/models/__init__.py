@@ -1,6 +1,7 @@
 """Models: the n-gram baseline, the sliding-window network, and recurrent networks."""
 
 from course_utils.models.attention import AdditiveAttention, DotAttention
+from course_utils.models.captioning import CaptionConfig, Captioner, ConvEncoder
 from course_utils.models.classify import (
     ClassifierConfig,
     RegressorConfig,
@@ -17,6 +18,9 @@ from course_utils.models.seq2seq import Seq2Seq, Seq2SeqConfig
 from course_utils.models.window import WindowLM, WindowLMConfig
 
 __all__ = [
+    "CaptionConfig",
+    "Captioner",
+    "ConvEncoder",
     "AdditiveAttention",
     "DotAttention",
     "Seq2Seq",
