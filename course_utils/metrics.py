@@ -221,13 +221,18 @@ def sequence_error_rate(
     return wrong / len(references)
 
 
-def bleu(hypotheses: Sequence[str], references: Sequence[str], tokenize: str = "13a") -> float:
-    """Corpus BLEU on the 0-100 scale, computed by sacrebleu with one reference per item.
+def bleu(
+    hypotheses: Sequence[str],
+    references: Sequence[str] | Sequence[Sequence[str]],
+    tokenize: str = "13a",
+) -> float:
+    """Corpus BLEU on the 0-100 scale, computed by sacrebleu.
 
-    hypotheses, references: one detokenised string per item, pairwise -> float in [0, 100].
-    tokenize: sacrebleu's tokenizer; "13a" (the WMT standard) for ordinary text, "none"
-    for sequences already split into space-separated tokens, such as phonemes
-    ("HH AH0 L OW1"), so that each symbol is one token.
+    hypotheses: one detokenised string per item. references: one string per item, or a
+    sequence of several strings per item (the same number for every item), pairwise with
+    the hypotheses -> float in [0, 100]. tokenize: sacrebleu's tokenizer; "13a" (the WMT
+    standard) for ordinary text, "none" for sequences already split into space-separated
+    tokens, such as phonemes ("HH AH0 L OW1"), so that each symbol is one token.
     """
     try:
         from sacrebleu.metrics import BLEU  # imported here: only BLEU needs it
@@ -237,12 +242,21 @@ def bleu(hypotheses: Sequence[str], references: Sequence[str], tokenize: str = "
             "(it installs the pinned sacrebleu from pyproject.toml)"
         ) from None
     _check_pairs(hypotheses, references)
-    for name, texts in (("hypotheses", hypotheses), ("references", references)):
-        if not all(isinstance(t, str) for t in texts):
+    several = all(isinstance(r, (list, tuple)) for r in references)
+    per_item = [list(r) for r in references] if several else [[r] for r in references]
+    counts = {len(r) for r in per_item}
+    if len(counts) != 1 or 0 in counts:
+        raise ShapeError(
+            f"every item needs the same number of references (at least one), got {sorted(counts)}"
+        )
+    texts = [("hypotheses", hypotheses)] + [("references", r) for r in per_item]
+    for name, items in texts:
+        if not all(isinstance(t, str) for t in items):
             raise TypeError(
                 f"{name} must be strings, one per item; join a token list first, e.g. "
                 "' '.join(tokens), and pass tokenize='none'"
             )
     if tokenize not in BLEU.TOKENIZERS:
         raise ValueError(f"unknown tokenize={tokenize!r}; choose one of {sorted(BLEU.TOKENIZERS)}")
-    return BLEU(tokenize=tokenize).corpus_score(list(hypotheses), [list(references)]).score
+    streams = [list(stream) for stream in zip(*per_item)]  # sacrebleu: one list per reference
+    return BLEU(tokenize=tokenize).corpus_score(list(hypotheses), streams).score

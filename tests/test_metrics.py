@@ -133,3 +133,18 @@ def test_bleu_refuses_bad_input():
         bleu([["a", "b"]], ["a b"])
     with pytest.raises(ValueError, match="unknown tokenize='spaces'"):
         bleu(["a b"], ["a b"], tokenize="spaces")
+
+
+def test_bleu_with_several_references_per_item():
+    from sacrebleu.metrics import BLEU
+
+    hyps = ["a red circle above a blue square", "a small dog"]
+    refs = [
+        ("a blue square below a red circle", "a red circle above a blue square"),
+        ("the small dog", "a little dog"),
+    ]
+    expected = BLEU().corpus_score(hyps, [[r[0] for r in refs], [r[1] for r in refs]]).score
+    assert bleu(hyps, refs) == pytest.approx(expected)
+    assert bleu(hyps[:1], refs[:1]) == pytest.approx(100.0)  # matching any reference is enough
+    with pytest.raises(ValueError, match="same number of references"):
+        bleu(hyps, [("a",), ("b", "c")])

@@ -29,7 +29,7 @@ import os
 import tempfile
 import warnings
 import zipfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -148,10 +148,10 @@ class SceneSplit:
 
     images: torch.Tensor
     scenes: list[Scene]
+    captions: list[tuple[str, ...]] = field(init=False)  # the references of each scene
 
-    @property
-    def captions(self) -> list[tuple[str, ...]]:
-        return [s.captions() for s in self.scenes]
+    def __post_init__(self) -> None:
+        self.captions = [s.captions() for s in self.scenes]  # once, not on every access
 
     def __len__(self) -> int:
         return len(self.scenes)
