@@ -18,12 +18,20 @@ LAB_PORT ?= 8888
 # Jupyter refuses to run as root unless told to (containers and CI machines run as root).
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help setup data lab test lint unit notebooks bench clean
+# Homework: where student notebooks go, and where grades are written.
+STUDENT_DIR ?= build/student
+GRADES_DIR ?= build/grades
+GRADE_CELL_TIMEOUT ?= 120
+GRADE_NOTEBOOK_TIMEOUT ?= 900
+
+.PHONY: help setup data lab test lint unit notebooks bench student grade clean
 
 help:
 	@echo "make lab     set up and open the course in JupyterLab"
 	@echo "make test    set up and run every test (lint, unit tests, all notebooks)"
 	@echo "make bench   print speed benchmarks (from-scratch vs torch.nn)"
+	@echo "make student generate student notebooks into $(STUDENT_DIR)"
+	@echo "make grade SUBMISSIONS=dir   grade submitted notebooks into $(GRADES_DIR)"
 	@echo "make clean   remove the virtual environment and caches"
 
 $(STAMP): pyproject.toml
@@ -53,6 +61,14 @@ test: lint unit notebooks
 
 bench: setup data
 	$(BIN)/python benchmarks/recurrent_speed.py
+
+student: setup
+	$(BIN)/python -m course_utils.grading.student $(NOTEBOOKS) $(STUDENT_DIR)
+
+grade: setup data
+	@test -n "$(SUBMISSIONS)" || (echo "usage: make grade SUBMISSIONS=folder-of-notebooks" && exit 2)
+	$(BIN)/python -m course_utils.grading.grade $(SUBMISSIONS) --solutions $(NOTEBOOKS) \
+		--out $(GRADES_DIR) --cell-timeout $(GRADE_CELL_TIMEOUT) --notebook-timeout $(GRADE_NOTEBOOK_TIMEOUT)
 
 clean:
 	rm -rf $(VENV) data/cache build .pytest_cache .ruff_cache *.egg-info
