@@ -1,6 +1,9 @@
 """The course's own solution notebooks as homework: full marks, zero for stubs, one bug = one loss.
 
-Each case runs a whole notebook in a fresh kernel (about half a minute each for notebook 01).
+Each case runs a whole notebook three times in fresh kernels. These runs test the grader, not
+the models (nbval runs the real notebooks), so they use COURSE_SCALE=0.05: training cells run
+a few steps (their metric asserts may fail, which costs no points), and the exercises, which
+do not depend on training, are graded exactly as at full scale.
 """
 
 from pathlib import Path
@@ -21,6 +24,16 @@ BUGS = {
         "nll = -p.log().mean().item()",
         "nll = -p.log().sum().item()",  # summed, not averaged over tokens
     ),
+    "02_elman_rnn": (
+        "ex3_sampling",
+        "probs = torch.softmax(logits / temperature, dim=-1)",
+        "probs = torch.softmax(logits / temperature, dim=0)",  # the wrong softmax axis
+    ),
+    "03_backprop_through_time": (
+        "ex1_step_backward",
+        "da = dh * (1 - h**2)",
+        "da = dh",  # the tanh's derivative forgotten
+    ),
 }
 
 
@@ -36,7 +49,8 @@ def test_there_are_graded_exercises():
 
 
 @pytest.mark.parametrize("path", WITH_EXERCISES, ids=lambda p: p.stem)
-def test_solution_full_marks_student_zero_and_one_bug_one_exercise(path, tmp_path):
+def test_solution_full_marks_student_zero_and_one_bug_one_exercise(path, tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_SCALE", "0.05")  # inherited by the grader's kernels
     solutions = {path.stem: path}
     solution = nbformat.read(path, as_version=4)
 
