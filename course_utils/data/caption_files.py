@@ -47,6 +47,7 @@ import numpy as np
 import torch
 from PIL import Image, UnidentifiedImageError
 
+from course_utils.data.lines import numbered_lines
 from course_utils.errors import DatasetError
 
 _CAPTION_INDEX = re.compile(r"[0-9]+")  # not str.isdigit(), which also accepts "²"
@@ -119,18 +120,9 @@ def read_flickr8k(token_file: str | Path, image_dir: str | Path) -> CaptionSet:
     )
     captions: dict[str, list[str]] = {}  # insertion order = order of first appearance
     first_line: dict[str, int] = {}
-    # Split the raw bytes on b"\n": a decoding error then names its line (as in parallel.py).
-    for number, raw in enumerate(token_file.read_bytes().split(b"\n"), start=1):
+    fix = "the file is damaged, download Flickr8k_text.zip again"
+    for number, text in numbered_lines(token_file, "utf-8", fix):
         where = f"{token_file}, line {number}"
-        try:
-            text = raw.decode("utf-8").rstrip("\r")
-        except UnicodeDecodeError as err:
-            raise DatasetError(
-                f"{where}: byte {raw[err.start]:#04x} is not valid UTF-8; the file is damaged, "
-                "download Flickr8k_text.zip again"
-            ) from None
-        if number == 1:
-            text = text.removeprefix("\ufeff")  # a byte-order mark that Windows tools write
         if not text.strip():
             continue
         head, tab, caption = text.partition("\t")

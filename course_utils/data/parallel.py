@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from course_utils.data.lines import numbered_lines
 from course_utils.errors import DatasetError
 
 T = TypeVar("T")
@@ -97,20 +98,14 @@ def load_parallel_tsv(
     pairs = []
     # Split the raw bytes on b"\n" and decode line by line: a decoding error then names its
     # line, and str.splitlines() would also split on rare separators such as U+2028.
-    for number, raw in enumerate(path.read_bytes().split(b"\n"), start=1):
+    fix = (
+        f"re-save the file as {encoding}, or pass the encoding it was written in "
+        "(e.g. encoding='latin-1')"
+    )
+    for number, text in numbered_lines(path, encoding, fix):
         if skip_header and number == 1:
             continue
         where = f"{path}, line {number}"
-        try:
-            text = raw.decode(encoding)
-        except UnicodeDecodeError as err:
-            raise DatasetError(
-                f"{where}: byte {raw[err.start]:#04x} (byte {err.start} of the line) is not "
-                f"valid {encoding}; re-save the file as {encoding}, or pass the encoding it "
-                "was written in (e.g. encoding='latin-1')"
-            ) from None
-        if number == 1:
-            text = text.removeprefix("\ufeff")  # a byte-order mark that Windows tools write
         if not text.strip():
             continue
         fields = text.split("\t")
