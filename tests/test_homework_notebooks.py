@@ -34,6 +34,21 @@ BUGS = {
         "da = dh * (1 - h**2)",
         "da = dh",  # the tanh's derivative forgotten
     ),
+    "04_lstm_gru": (
+        "ex1_lstm_step",
+        "h = torch.sigmoid(o) * torch.tanh(c)",
+        "h = torch.sigmoid(o) * c",  # the missing tanh on the memory
+    ),
+    "05_seq2seq_attention": (
+        "ex1_dot_attention",
+        'weights = torch.softmax(scores.masked_fill(~mask, float("-inf")), dim=-1)',
+        'weights = torch.softmax(scores.masked_fill(~mask, float("-inf")), dim=0)',  # wrong axis
+    ),
+    "06_image_captioning": (
+        "ex2_feature_map",
+        "n = (n + 2 * p - k) // s + 1",
+        "n = (n - k) // s + 1",  # the padding forgotten
+    ),
 }
 
 
