@@ -63,11 +63,11 @@ bench: setup data
 	$(BIN)/python benchmarks/recurrent_speed.py
 
 student: setup
-	$(BIN)/python -m course_utils.grading.student $(NOTEBOOKS) $(STUDENT_DIR)
+	$(BIN)/python -m course_utils.grading student $(NOTEBOOKS) $(STUDENT_DIR)
 
 grade: setup data
 	@test -n "$(SUBMISSIONS)" || (echo "usage: make grade SUBMISSIONS=folder-of-notebooks" && exit 2)
-	$(BIN)/python -m course_utils.grading.grade $(SUBMISSIONS) --solutions $(NOTEBOOKS) \
+	$(BIN)/python -m course_utils.grading grade $(SUBMISSIONS) --solutions $(NOTEBOOKS) \
 		--out $(GRADES_DIR) --cell-timeout $(GRADE_CELL_TIMEOUT) --notebook-timeout $(GRADE_NOTEBOOK_TIMEOUT)
 
 clean:

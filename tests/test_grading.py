@@ -220,3 +220,23 @@ def test_grade_folder_never_stops_on_a_bad_file_and_writes_reports(folders, tmp_
     summary = (tmp_path / "out" / "summary.md").read_text()
     assert "alice_hw1.ipynb: 0 / 5" in summary and "bob_hw1.ipynb: 0 / 5" in summary
     json.dumps([r.total for r in reports])  # totals are plain numbers
+
+
+def test_command_line_generates_and_grades(folders, tmp_path):
+    import subprocess
+    import sys
+
+    solutions, submissions = folders
+    students = tmp_path / "students"
+    run = lambda *args: subprocess.run(
+        [sys.executable, "-m", "course_utils.grading", *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    made = run("student", solutions, students)
+    assert (students / "hw1.ipynb").exists() and "Warning" not in made.stderr
+    (submissions / "hw1.ipynb").write_bytes((students / "hw1.ipynb").read_bytes())
+    graded = run("grade", submissions, "--solutions", solutions, "--out", tmp_path / "grades")
+    assert "hw1.ipynb: 0 / 5" in graded.stdout and "Warning" not in graded.stderr
+    assert (tmp_path / "grades" / "grades.csv").exists()

@@ -8,7 +8,7 @@ own process with a time limit per cell and per notebook. Whatever a submission d
 raise, delete or reorder cells, not be JSON, not be a notebook) it gets the points it
 earned and a message saying why it lost the others; one bad file never stops the rest.
 
-    python -m course_utils.grading.grade SUBMISSIONS [--solutions notebooks] [--out build/grades]
+    python -m course_utils.grading grade SUBMISSIONS [--solutions notebooks] [--out build/grades]
 """
 
 from __future__ import annotations
@@ -259,19 +259,18 @@ def grade_folder(
     return reports
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description="grade a folder of submitted notebooks")
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m course_utils.grading grade",
+        description="grade a folder of submitted notebooks",
+    )
     parser.add_argument("submissions", type=Path)
     parser.add_argument("--solutions", type=Path, default=Path("notebooks"))
     parser.add_argument("--out", type=Path, default=Path("build/grades"))
     parser.add_argument("--cell-timeout", type=int, default=120, help="seconds per cell")
     parser.add_argument("--notebook-timeout", type=int, default=900, help="seconds per notebook")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     reports = grade_folder(
         args.submissions, args.solutions, args.out, args.cell_timeout, args.notebook_timeout
     )
     print(f"graded {len(reports)} file(s): {args.out / 'grades.csv'}, {args.out / 'summary.md'}")
-
-
-if __name__ == "__main__":
-    main()

@@ -74,14 +74,12 @@ def write_student_versions(solutions: Path, out_dir: Path) -> list[Path]:
     return written
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description="generate student notebooks")
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m course_utils.grading student", description="generate student notebooks"
+    )
     parser.add_argument("solutions", type=Path, help="folder of solution notebooks")
     parser.add_argument("out_dir", type=Path, help="where the student notebooks go")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     for path in write_student_versions(args.solutions, args.out_dir):
         print(f"wrote {path}")
-
-
-if __name__ == "__main__":
-    main()
