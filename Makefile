@@ -24,11 +24,15 @@ GRADES_DIR ?= build/grades
 GRADE_CELL_TIMEOUT ?= 120
 GRADE_NOTEBOOK_TIMEOUT ?= 900
 
-.PHONY: help setup data lab test lint unit notebooks bench student grade clean
+# The notebooks whose recorded results the README's results block must show.
+NOTEBOOK_NAMES := $(basename $(notdir $(wildcard $(NOTEBOOKS)/*.ipynb)))
+
+.PHONY: help setup data lab test lint unit notebooks results results-check bench student grade clean
 
 help:
 	@echo "make lab     set up and open the course in JupyterLab"
 	@echo "make test    set up and run every test (lint, unit tests, all notebooks)"
+	@echo "make results rewrite the README's results block from the notebooks' last run"
 	@echo "make bench   print speed benchmarks (from-scratch vs torch.nn)"
 	@echo "make student generate student notebooks into $(STUDENT_DIR)"
 	@echo "make grade SUBMISSIONS=dir   grade submitted notebooks into $(GRADES_DIR)"
@@ -57,7 +61,16 @@ unit: setup data
 notebooks: setup data
 	$(BIN)/python -m pytest --nbval-lax --nbval-cell-timeout=$(CELL_TIMEOUT) --durations=0 $(NOTEBOOKS)
 
-test: lint unit notebooks
+# Each notebook records its headline numbers in build/results.json while it runs.
+results: setup
+	$(BIN)/python -m course_utils.results --write --expect $(NOTEBOOK_NAMES)
+
+# After the notebooks ran: the README must say what they printed (compared on the machine the
+# README's figures were recorded on; elsewhere only shown).
+results-check: setup
+	$(BIN)/python -m course_utils.results --check --expect $(NOTEBOOK_NAMES)
+
+test: lint unit notebooks results-check
 
 bench: setup data
 	$(BIN)/python benchmarks/recurrent_speed.py

@@ -6,6 +6,7 @@ a few steps (their metric asserts may fail, which costs no points), and the exer
 do not depend on training, are graded exactly as at full scale.
 """
 
+import importlib.util
 from pathlib import Path
 
 import nbformat
@@ -17,39 +18,33 @@ from course_utils.grading.markers import BEGIN_SOLUTION, graded_cells
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 ALL = sorted(NOTEBOOKS.glob("*.ipynb"))
 WITH_EXERCISES = [p for p in ALL if graded_cells(nbformat.read(p, as_version=4))]
-# One typical student bug per notebook: (exercise it breaks, solution line, buggy line).
-BUGS = {
-    "01_modelling_sequences": (
-        "ex1_perplexity",
-        "nll = -p.log().mean().item()",
-        "nll = -p.log().sum().item()",  # summed, not averaged over tokens
-    ),
-    "02_elman_rnn": (
-        "ex3_sampling",
-        "probs = torch.softmax(logits / temperature, dim=-1)",
-        "probs = torch.softmax(logits / temperature, dim=0)",  # the wrong softmax axis
-    ),
-    "03_backprop_through_time": (
-        "ex1_step_backward",
-        "da = dh * (1 - h**2)",
-        "da = dh",  # the tanh's derivative forgotten
-    ),
-    "04_lstm_gru": (
-        "ex1_lstm_step",
-        "h = torch.sigmoid(o) * torch.tanh(c)",
-        "h = torch.sigmoid(o) * c",  # the missing tanh on the memory
-    ),
-    "05_seq2seq_attention": (
-        "ex1_dot_attention",
-        'weights = torch.softmax(scores.masked_fill(~mask, float("-inf")), dim=-1)',
-        'weights = torch.softmax(scores.masked_fill(~mask, float("-inf")), dim=0)',  # wrong axis
-    ),
-    "06_image_captioning": (
-        "ex2_feature_map",
-        "n = (n + 2 * p - k) // s + 1",
-        "n = (n - k) // s + 1",  # the padding forgotten
-    ),
-}
+BUG_DIR = Path(__file__).resolve().parent / "homework_bugs"
+
+
+def typical_bugs(stem: str) -> list[tuple[str, str, str]]:
+    """The notebook's typical student bugs: (exercise, solution line, buggy line)."""
+    path = BUG_DIR / f"{stem}.py"
+    spec = importlib.util.spec_from_file_location(f"homework_bugs_{stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.BUGS
+
+
+def bug_rounds(bugs):
+    """Group bugs into rounds with at most one bug per exercise: one grading run per round.
+
+    The exercises' tests are independent of each other, so a round that loses exactly the
+    set of its bugs' exercises shows that each bug loses its own exercise and no other.
+    """
+    rounds: list[list] = []
+    for bug in bugs:
+        for r in rounds:
+            if all(b[0] != bug[0] for b in r):
+                r.append(bug)
+                break
+        else:
+            rounds.append([bug])
+    return rounds
 
 
 @pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)
@@ -77,18 +72,28 @@ def test_solution_full_marks_student_zero_and_one_bug_one_exercise(path, tmp_pat
     nbformat.write(make_student(solution, path.stem), student_path)
     empty = grade_submission(student_path, solutions)
     assert all(r.points == 0 for r in empty.results)
+    for r in empty.results:  # a stub's failure says what is missing, never a bare AssertionError
+        assert r.feedback.strip().split("test failed: ")[-1] != "AssertionError:", r
     assert empty.cells_run == empty.cells_total, "the student version must run to the end"
 
-    exercise, right, wrong = BUGS[path.stem]
-    buggy = nbformat.read(path, as_version=4)
-    hits = [cell for cell in buggy.cells if right in cell.source]
-    assert len(hits) == 1, f"the bug's line must occur once in {path.name}"
-    hits[0].source = hits[0].source.replace(right, wrong)
-    buggy_path = tmp_path / f"{path.stem}-buggy.ipynb"
-    nbformat.write(buggy, buggy_path)
-    lost = {
-        r.grade_id
-        for r in grade_submission(buggy_path, solutions).results
-        if r.points < r.max_points
-    }
-    assert lost == {exercise}
+    bugs = typical_bugs(path.stem)
+    assert len(bugs) >= 4, f"{path.name}: at least 4 typical bugs, one test each"
+    for k, round_ in enumerate(bug_rounds(bugs)):
+        buggy = nbformat.read(path, as_version=4)
+        for _exercise, right, wrong in round_:
+            hits = [cell for cell in buggy.cells if right in cell.source]
+            assert len(hits) == 1, f"the bug's line must occur once in {path.name}: {right}"
+            hits[0].source = hits[0].source.replace(right, wrong)
+        buggy_path = tmp_path / f"{path.stem}-bugs{k}.ipynb"
+        nbformat.write(buggy, buggy_path)
+        report = grade_submission(buggy_path, solutions)
+        lost = {r.grade_id for r in report.results if r.points < r.max_points}
+        assert lost == {exercise for exercise, _, _ in round_}, [
+            (r.grade_id, r.feedback) for r in report.results
+        ]
+        for r in report.results:  # a failed test says what went wrong, not just "AssertionError"
+            if r.points < r.max_points:
+                assert r.feedback.rstrip(": ").split("test failed: ")[-1] not in (
+                    "AssertionError",
+                    "",
+                ), f"{r.grade_id}: the failure message is empty"

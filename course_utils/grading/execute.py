@@ -11,6 +11,7 @@ JSON line per executed cell: ``{"index": i, "error": null | "ValueError: ..."}``
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tempfile
 
@@ -33,6 +34,7 @@ def main() -> None:
     def report(cell, cell_index, execute_reply):
         print(json.dumps({"index": cell_index, "error": _error_of(cell)}), flush=True)
 
+    os.environ["COURSE_RESULTS"] = ""  # a graded submission never writes the course's results
     with tempfile.TemporaryDirectory(prefix="grading-") as workdir:
         client = NotebookClient(
             nb,

@@ -1,0 +1,193 @@
+"""Headline results: recorded by the notebooks while they run, printed into the README.
+
+A notebook calls ``record(...)`` in the cell that measures a number; the value goes to
+``build/results.json`` (one entry per notebook, with the machine it ran on and the scale).
+``make results`` rewrites the README's results block from that file, and ``make test``
+checks, after running the notebooks, that the README still says what they printed. So no
+figure in the README is typed in by hand, and none can drift from the code.
+
+    record("02_elman_rnn", "elman_test_nll", 1.773, "Elman RNN, test NLL (nats/char)", ".3f")
+
+    python -m course_utils.results            # print the README block
+    python -m course_utils.results --write    # rewrite README.md between the markers
+    python -m course_utils.results --check    # exit 1 if README.md differs (same machine only)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+from course_utils.data.vocab import atomic_write_text
+from course_utils.device import course_scale
+
+ROOT = Path(__file__).resolve().parents[1]
+# One kernel = one run: a notebook's numbers from an earlier run are dropped when it records anew.
+_RUN = f"{os.getpid()}-{time.time():.0f}"
+BEGIN = "<!-- results: begin (written by `make results`; do not edit by hand) -->"
+END = "<!-- results: end -->"
+
+
+def results_path() -> Path | None:
+    """Where results go: ``$COURSE_RESULTS`` ("" turns recording off), else build/results.json.
+
+    Outside a checkout of the course (an installed copy, a grading sandbox) nothing is recorded.
+    """
+    raw = os.environ.get("COURSE_RESULTS")
+    if raw is not None:
+        return Path(raw) if raw else None
+    return ROOT / "build" / "results.json" if (ROOT / "pyproject.toml").is_file() else None
+
+
+def cpu_name() -> str:
+    """The CPU model as the OS reports it (Linux: /proc/cpuinfo), else the platform's name."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def machine() -> dict:
+    """What the numbers depend on besides the code: CPU, torch threads, device, scale."""
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    if device == "cuda":
+        device = torch.cuda.get_device_name(0)
+    return {
+        "cpu": cpu_name(),
+        "torch_threads": torch.get_num_threads(),
+        "device": os.environ.get("COURSE_DEVICE") or device,
+        "scale": course_scale(),
+        "torch": torch.__version__,
+    }
+
+
+def _load(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, json.JSONDecodeError):
+        return {}  # missing or damaged: start afresh (the notebooks write it again)
+
+
+def record(notebook: str, key: str, value: float, label: str, fmt: str = ".3g") -> float:
+    """Record one headline number of ``notebook`` (e.g. "02_elman_rnn"); returns ``value``.
+
+    ``label`` is the README's wording ("Elman RNN, test NLL (nats/char)"), ``fmt`` the format
+    spec it is printed with. Recording is idempotent: the same key is overwritten.
+    """
+    value = float(value)
+    path = results_path()
+    if path is None:
+        return value
+    data = _load(path)
+    entry = data.setdefault(notebook, {})
+    if entry.get("run") != _RUN:  # a new run of the notebook replaces all its old numbers
+        entry.clear()
+        entry.update(run=_RUN, machine=machine())
+    entry.setdefault("values", {})[key] = {"label": label, "value": value, "fmt": fmt}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(path, json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True))
+    return value
+
+
+def table(data: dict) -> str:
+    """The README block: one row per recorded number, notebook by notebook."""
+    machines = {json.dumps(e.get("machine", {}), sort_keys=True) for e in data.values()}
+    lines = [BEGIN, ""]
+    if len(machines) == 1:
+        m = json.loads(machines.pop())
+        lines.append(
+            f"Recorded by the notebooks on {m.get('cpu')}, "
+            f"torch threads: {m.get('torch_threads')}, device {m.get('device')}, "
+            f"`COURSE_SCALE={m.get('scale'):g}`, torch {m.get('torch')}:"
+        )
+    else:
+        lines.append("Recorded by the notebooks (on more than one set-up; see build/results.json):")
+    lines += ["", "| notebook | result | value |", "|---|---|---|"]
+    for notebook in sorted(data):
+        for v in data[notebook].get("values", {}).values():
+            lines.append(f"| {notebook[:2]} | {v['label']} | {format(v['value'], v['fmt'])} |")
+    lines += ["", END]
+    return "\n".join(lines)
+
+
+def _replace_block(readme: str, block: str) -> str:
+    start, end = readme.find(BEGIN), readme.find(END)
+    if start < 0 or end < start:
+        raise SystemExit(f"README has no results block: add the two lines\n{BEGIN}\n{END}")
+    return readme[:start] + block + readme[end + len(END) :]
+
+
+def _recorded_machine(readme: str) -> str | None:
+    start = readme.find(BEGIN)
+    if start < 0:
+        return None
+    for line in readme[start:].splitlines():
+        if line.startswith("Recorded by the notebooks on "):
+            return line
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m course_utils.results", description=__doc__)
+    parser.add_argument("--results", type=Path, default=None, help="default: build/results.json")
+    parser.add_argument("--readme", type=Path, default=ROOT / "README.md")
+    parser.add_argument("--expect", nargs="*", default=[], help="notebooks that must have results")
+    action = parser.add_mutually_exclusive_group()
+    action.add_argument("--write", action="store_true", help="rewrite the README's block")
+    action.add_argument("--check", action="store_true", help="fail if the README differs")
+    args = parser.parse_args(argv)
+    path = args.results or results_path() or ROOT / "build" / "results.json"
+    data = _load(path)
+    missing = [n for n in args.expect if n not in data]
+    if not data or missing:
+        print(
+            f"{path}: no results for {missing or 'any notebook'}; run the notebooks first "
+            "(`make notebooks`, or execute them in JupyterLab).",
+            file=sys.stderr,
+        )
+        return 1
+    block = table(data)
+    if not (args.write or args.check):
+        print(block)
+        return 0
+    readme = args.readme.read_text(encoding="utf-8")
+    if args.write:
+        atomic_write_text(args.readme, _replace_block(readme, block))
+        print(f"{args.readme}: results block rewritten from {path}")
+        return 0
+    ours = next(line for line in block.splitlines() if line.startswith("Recorded by"))
+    recorded = _recorded_machine(readme)
+    if recorded is not None and recorded != ours:
+        # Another CPU or thread count rounds differently: the README's figures are not
+        # expected to match to the last digit there, so they are shown, not compared.
+        print(f"README results were recorded on another set-up; not compared.\n  ours: {ours}")
+        return 0
+    if _replace_block(readme, block) != readme:
+        import difflib
+
+        old = readme[readme.find(BEGIN) : readme.find(END) + len(END)]
+        diff = difflib.unified_diff(old.splitlines(), block.splitlines(), "README", "notebooks")
+        print("\n".join(diff))
+        print(
+            "The README's results differ from what the notebooks just printed: "
+            "run `make results` and commit README.md.",
+            file=sys.stderr,
+        )
+        return 1
+    print("README results match the notebooks' recorded results.")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

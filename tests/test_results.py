@@ -1,0 +1,85 @@
+"""course_utils.results: notebooks record numbers, the README's block is printed and checked."""
+
+import json
+
+import pytest
+
+from course_utils import results
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    path = tmp_path / "results.json"
+    monkeypatch.setenv("COURSE_RESULTS", str(path))
+    return path
+
+
+def test_record_writes_and_overwrites_a_key(store):
+    assert results.record("02_elman_rnn", "nll", 1.7734, "Elman, test NLL", ".3f") == 1.7734
+    results.record("02_elman_rnn", "nll", 1.8, "Elman, test NLL", ".3f")
+    data = json.loads(store.read_text())
+    assert data["02_elman_rnn"]["values"]["nll"]["value"] == 1.8
+    assert data["02_elman_rnn"]["machine"]["torch_threads"] >= 1
+
+
+def test_a_new_run_replaces_the_old_runs_numbers(store, monkeypatch):
+    results.record("01_x", "old", 1.0, "old")
+    monkeypatch.setattr(results, "_RUN", "another-kernel")
+    results.record("01_x", "new", 2.0, "new")
+    values = json.loads(store.read_text())["01_x"]["values"]
+    assert list(values) == ["new"]
+
+
+def test_empty_setting_records_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_RESULTS", "")
+    assert results.record("01_x", "k", 3.0, "k") == 3.0
+    assert not list(tmp_path.iterdir())
+
+
+def test_damaged_file_is_started_afresh(store):
+    store.write_text("{not json")
+    results.record("01_x", "k", 3.0, "k")
+    assert json.loads(store.read_text())["01_x"]["values"]["k"]["value"] == 3.0
+
+
+def _readme(tmp_path, body):
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# Course\n\n{results.BEGIN}\nold\n{results.END}\n\nmore text\n")
+    return readme
+
+
+def test_write_then_check_passes_and_a_drift_fails(store, tmp_path, capsys):
+    results.record("02_elman_rnn", "nll", 1.7734, "Elman, test NLL", ".3f")
+    readme = _readme(tmp_path, "old")
+    argv = ["--results", str(store), "--readme", str(readme)]
+    assert results.main([*argv, "--check"]) == 1  # the placeholder is not what was recorded
+    assert results.main([*argv, "--write"]) == 0
+    text = readme.read_text()
+    assert "| 02 | Elman, test NLL | 1.773 |" in text and text.endswith("more text\n")
+    assert results.main([*argv, "--check"]) == 0
+    readme.write_text(text.replace("1.773", "1.500"))  # a figure typed in by hand
+    assert results.main([*argv, "--check"]) == 1
+    assert "make results" in capsys.readouterr().err
+
+
+def test_check_on_another_machine_only_reports(store, tmp_path, capsys):
+    results.record("02_elman_rnn", "nll", 1.7734, "Elman, test NLL", ".3f")
+    readme = _readme(tmp_path, "old")
+    argv = ["--results", str(store), "--readme", str(readme)]
+    results.main([*argv, "--write"])
+    readme.write_text(readme.read_text().replace("torch threads: ", "torch threads: 9"))
+    assert results.main([*argv, "--check"]) == 0
+    assert "another set-up" in capsys.readouterr().out
+
+
+def test_missing_results_say_what_to_run(tmp_path, capsys):
+    missing = tmp_path / "none.json"
+    assert results.main(["--results", str(missing), "--readme", str(tmp_path / "R.md")]) == 1
+    assert "run the notebooks" in capsys.readouterr().err
+
+
+def test_expected_notebooks_must_all_have_results(store, tmp_path, capsys):
+    results.record("02_elman_rnn", "nll", 1.0, "x")
+    argv = ["--results", str(store), "--readme", str(tmp_path / "R.md"), "--expect"]
+    assert results.main([*argv, "02_elman_rnn", "03_bptt"]) == 1
+    assert "03_bptt" in capsys.readouterr().err
