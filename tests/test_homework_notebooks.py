@@ -1,9 +1,12 @@
-"""The course's own solution notebooks as homework: full marks, zero for stubs, one bug = one loss.
+"""The course's own solution notebooks as homework: full marks, zero for stubs, bugs lose marks.
 
-Each case runs a whole notebook three times in fresh kernels. These runs test the grader, not
-the models (nbval runs the real notebooks), so they use COURSE_SCALE=0.05: training cells run
-a few steps (their metric asserts may fail, which costs no points), and the exercises, which
-do not depend on training, are graded exactly as at full scale.
+Each case grades a notebook's solution (full marks), its student version (zero, and it runs
+to the end), and its typical student bugs from tests/homework_bugs/ (each loses exactly its
+own exercise, with a message saying what was expected). These runs test the grader and the
+exercises' tests, not the models (nbval runs the real notebooks), so they use
+COURSE_SCALE=0.05: training cells run a few steps (their metric asserts may fail, which
+costs no points), and the exercises' tests, which never depend on a trained model, are as
+strict as at full scale.
 """
 
 import importlib.util
