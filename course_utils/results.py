@@ -168,6 +168,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     ours = next(line for line in block.splitlines() if line.startswith("Recorded by"))
     recorded = _recorded_machine(readme)
+    start, end = readme.find(BEGIN), readme.find(END)
+    if start >= 0 and not readme[start + len(BEGIN) : end].strip():
+        # An empty block states no figure, so none can be wrong: say how to fill it.
+        print("README's results block is empty: run `make results` and commit README.md.")
+        return 0
     if recorded is not None and recorded != ours:
         # Another CPU or thread count rounds differently: the README's figures are not
         # expected to match to the last digit there, so they are shown, not compared.

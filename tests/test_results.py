@@ -83,3 +83,11 @@ def test_expected_notebooks_must_all_have_results(store, tmp_path, capsys):
     argv = ["--results", str(store), "--readme", str(tmp_path / "R.md"), "--expect"]
     assert results.main([*argv, "02_elman_rnn", "03_bptt"]) == 1
     assert "03_bptt" in capsys.readouterr().err
+
+
+def test_an_empty_block_is_reported_not_failed(store, tmp_path, capsys):
+    results.record("02_elman_rnn", "nll", 1.7734, "Elman, test NLL", ".3f")
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# Course\n\n{results.BEGIN}\n{results.END}\n")
+    assert results.main(["--results", str(store), "--readme", str(readme), "--check"]) == 0
+    assert "make results" in capsys.readouterr().out
