@@ -27,13 +27,14 @@ GRADE_NOTEBOOK_TIMEOUT ?= 900
 # The notebooks whose recorded results the README's results block must show.
 NOTEBOOK_NAMES := $(basename $(notdir $(wildcard $(NOTEBOOKS)/*.ipynb)))
 
-.PHONY: help setup data lab test lint unit notebooks results results-check bench student grade clean
+.PHONY: help setup data lab test lint unit notebooks results results-check bench bench-grading student grade clean
 
 help:
 	@echo "make lab     set up and open the course in JupyterLab"
 	@echo "make test    set up and run every test (lint, unit tests, all notebooks)"
 	@echo "make results rewrite the README's results block from the notebooks' last run"
 	@echo "make bench   print speed benchmarks (from-scratch vs torch.nn)"
+	@echo "make bench-grading   submissions per minute with 1 and 2 grading jobs"
 	@echo "make student generate student notebooks into $(STUDENT_DIR)"
 	@echo "make grade SUBMISSIONS=dir   grade submitted notebooks into $(GRADES_DIR)"
 	@echo "make clean   remove the virtual environment and caches"
@@ -49,6 +50,8 @@ data: setup
 	$(BIN)/python -m course_utils.data.prepare
 
 lab: setup data
+	@test -d "$(NOTEBOOKS)" || (echo "$(NOTEBOOKS) does not exist (student versions: make student)" && exit 2)
+	@$(if $(filter notebooks,$(NOTEBOOKS)),echo "These are the lecturer's notebooks, with solutions. Students: make student, then make lab NOTEBOOKS=$(STUDENT_DIR)")
 	$(BIN)/jupyter lab --notebook-dir=$(NOTEBOOKS) --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) $(LAB_ROOT)
 
 lint: setup
@@ -75,13 +78,18 @@ test: lint unit notebooks results-check
 bench: setup data
 	$(BIN)/python benchmarks/recurrent_speed.py
 
+bench-grading: setup data
+	$(BIN)/python benchmarks/grading.py
+
 student: setup
 	$(BIN)/python -m course_utils.grading student $(NOTEBOOKS) $(STUDENT_DIR)
 
+# make grade SUBMISSIONS=dir [ROSTER=roster.csv] [JOBS=n] [SHARD=k/n] [GRADE_SCALE=0.05]
 grade: setup data
 	@test -n "$(SUBMISSIONS)" || (echo "usage: make grade SUBMISSIONS=folder-of-notebooks" && exit 2)
-	$(BIN)/python -m course_utils.grading grade $(SUBMISSIONS) --solutions $(NOTEBOOKS) \
-		--out $(GRADES_DIR) --cell-timeout $(GRADE_CELL_TIMEOUT) --notebook-timeout $(GRADE_NOTEBOOK_TIMEOUT)
+	$(BIN)/python -m course_utils.grading grade "$(SUBMISSIONS)" --solutions $(NOTEBOOKS) \
+		--out $(GRADES_DIR) --cell-timeout $(GRADE_CELL_TIMEOUT) --notebook-timeout $(GRADE_NOTEBOOK_TIMEOUT) \
+		$(if $(ROSTER),--roster "$(ROSTER)") $(if $(JOBS),--jobs $(JOBS)) $(if $(SHARD),--shard $(SHARD))
 
 clean:
 	rm -rf $(VENV) data/cache build .pytest_cache .ruff_cache *.egg-info

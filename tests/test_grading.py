@@ -53,13 +53,18 @@ def solution_notebook():
     return nb
 
 
-@pytest.fixture
-def folders(tmp_path):
-    solutions, submissions = tmp_path / "solutions", tmp_path / "submissions"
+def make_folders(root):
+    """root/solutions/hw1.ipynb and an empty root/submissions."""
+    solutions, submissions = root / "solutions", root / "submissions"
     solutions.mkdir()
     submissions.mkdir()
     nbformat.write(solution_notebook(), solutions / "hw1.ipynb")
     return solutions, submissions
+
+
+@pytest.fixture
+def folders(tmp_path):
+    return make_folders(tmp_path)
 
 
 def grade(path, solutions, **timeouts):

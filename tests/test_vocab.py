@@ -77,3 +77,20 @@ def test_missing_vocab_file(tmp_path):
 def test_vocab_error_is_a_key_error_with_plain_message():
     err = VocabError("token 'x' is unknown")
     assert isinstance(err, KeyError) and str(err) == "token 'x' is unknown"
+
+
+def test_atomic_writes_are_readable_by_others(tmp_path):
+    """mkstemp makes private 0600 files; a shared cache must be readable (the grading sandbox)."""
+    import os
+    import stat
+
+    from course_utils.data.vocab import atomic_write_text
+
+    old = os.umask(0o022)
+    try:
+        atomic_write_text(tmp_path / "a.json", "{}")
+    finally:
+        os.umask(old)
+    mode = stat.S_IMODE((tmp_path / "a.json").stat().st_mode)
+    assert mode == 0o644, oct(mode)
+    assert list(tmp_path.iterdir()) == [tmp_path / "a.json"]  # no temporary file left

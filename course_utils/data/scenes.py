@@ -25,8 +25,6 @@ Generated on first use and cached as ``scenes-<settings>.npz`` under the data ca
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import warnings
 import zipfile
 from dataclasses import asdict, dataclass, field
@@ -36,6 +34,7 @@ import numpy as np
 import torch
 
 from course_utils.data.corpus import default_cache_dir
+from course_utils.data.vocab import atomic_write
 
 SHAPES = ("circle", "square", "triangle")
 COLOURS = {
@@ -187,15 +186,7 @@ def _save(path: Path, data: dict, config: ScenesConfig) -> None:
     arrays["meta"] = np.frombuffer(
         json.dumps({"config": asdict(config), "scenes": meta}).encode(), dtype=np.uint8
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez_compressed(f, **arrays)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, lambda f: np.savez_compressed(f, **arrays))
 
 
 def _read(path: Path, config: ScenesConfig) -> dict[str, tuple[np.ndarray, list[Scene]]]:

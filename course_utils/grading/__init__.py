@@ -14,13 +14,16 @@ wants its course directory layout, a gradebook database and a Jupyter server ext
 while a lecturer here needs two commands (``make student``, ``make grade``) that run offline.
 """
 
-from course_utils.grading.grade import GradeReport, grade_folder, grade_submission
+from course_utils.grading.batch import grade_folder, merge
+from course_utils.grading.grade import GradeReport, RunOptions, grade_submission
 from course_utils.grading.student import make_student, write_student_versions
 
 __all__ = [
     "GradeReport",
+    "RunOptions",
     "grade_folder",
     "grade_submission",
+    "merge",
     "make_student",
     "write_student_versions",
 ]

@@ -8,28 +8,37 @@ own process with a time limit per cell and per notebook. Whatever a submission d
 raise, delete or reorder cells, not be JSON, not be a notebook) it gets the points it
 earned and a message saying why it lost the others; one bad file never stops the rest.
 
-    python -m course_utils.grading grade SUBMISSIONS [--solutions notebooks] [--out build/grades]
+The kernel runs sandboxed (``sandbox.py``: no solutions, hidden tests, other submissions or
+network in sight), and before every graded test the grader restores what a submission may
+have monkeypatched (``guard.py``). Whole folders, in parallel: ``batch.py``.
 """
 
 from __future__ import annotations
 
-import argparse
-import csv
 import json
 import os
 import signal
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import nbformat
 
+from course_utils.grading import guard, sandbox
 from course_utils.grading.markers import GradedCell, graded_cells
+
+# The kernel's first cell, before any of the student's, and the cell before every test.
+SNAPSHOT_CELL = "import course_utils.grading.guard as _grader_guard\n_grader_guard.snapshot()"
+RESTORE_CELL = "__import__('course_utils.grading.guard', fromlist=['guard']).restore()"
+DEFAULT_SCALE = 0.05  # COURSE_SCALE of graded kernels: training cells run a few steps
 
 
 @dataclass
 class TestResult:
+    """One graded test's outcome."""
+
+    __test__ = False  # a result, not a test class for pytest to collect
     grade_id: str
     points: float
     max_points: float
@@ -38,12 +47,17 @@ class TestResult:
 
 @dataclass
 class GradeReport:
+    """Everything the grader found out about one submission."""
+
     submission: str
     assignment: str | None
     results: list[TestResult] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # about the submission as a whole
     cells_run: int = 0  # cells executed (errors included) of ...
     cells_total: int = 0  # ... the cells of the notebook that was run
+    cell_errors: list[str] = field(default_factory=list)  # the student's own cells that raised
+    flags: list[str] = field(default_factory=list)  # code a person should read (guard.SUSPICIOUS)
+    sandboxed: bool = True
 
     @property
     def total(self) -> float:
@@ -53,30 +67,46 @@ class GradeReport:
     def max_total(self) -> float:
         return sum(r.max_points for r in self.results)
 
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> GradeReport:
+        results = [TestResult(**r) for r in data.get("results", [])]
+        return cls(**{**data, "results": results})
+
 
 def _zero(tests: list[GradedCell], why: str) -> list[TestResult]:
     return [TestResult(t.grade_id, 0.0, t.points, why) for t in tests]
 
 
-def build_graded_notebook(submission, solution) -> tuple[nbformat.NotebookNode, dict[int, str]]:
-    """The notebook to run, and which of its cells is which graded test (index -> grade_id)."""
+def build_graded_notebook(submission, solution) -> tuple[nbformat.NotebookNode, dict]:
+    """The notebook to run, and what its cells are: {"tests": {index: grade_id},
+    "guards": {index: grade_id}, "student": {index: the cell's number in the submission}}."""
     tests = graded_cells(solution)
     test_ids = {solution.cells[t.index].get("id") for t in tests}
     after: dict[str | None, list[GradedCell]] = {}  # anchor cell id -> tests that follow it
     for t in tests:
         anchor = solution.cells[t.index - 1].get("id") if t.index > 0 else None
         after.setdefault(anchor, []).append(t)
-    cells, which, placed = [], {}, set()
+    cells = [nbformat.v4.new_code_cell(SNAPSHOT_CELL, metadata={"grading_setup": True})]
+    which: dict = {"tests": {}, "guards": {}, "student": {}}
+    placed: set[str] = set()
+
+    def add_test(t: GradedCell) -> None:
+        which["guards"][len(cells)] = t.grade_id
+        cells.append(nbformat.v4.new_code_cell(RESTORE_CELL))
+        which["tests"][len(cells)] = t.grade_id
+        cells.append(nbformat.from_dict(solution.cells[t.index]))
+        placed.add(t.grade_id)
 
     def place(anchor_id):
         for t in after.get(anchor_id, []):
             if t.grade_id not in placed:
-                which[len(cells)] = t.grade_id
-                cells.append(nbformat.from_dict(solution.cells[t.index]))
-                placed.add(t.grade_id)
+                add_test(t)
 
     place(None)
-    for cell in submission.cells:
+    for number, cell in enumerate(submission.cells, start=1):
         is_test = (
             cell.get("metadata", {}).get("nbgrader", {}).get("grade") or cell.get("id") in test_ids
         )
@@ -85,46 +115,79 @@ def build_graded_notebook(submission, solution) -> tuple[nbformat.NotebookNode, 
         cell = nbformat.from_dict(cell)
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
+            which["student"][len(cells)] = number
         cells.append(cell)
         place(cell.get("id"))
     for t in tests:  # tests whose anchor cell was deleted go at the end
         if t.grade_id not in placed:
-            which[len(cells)] = t.grade_id
-            cells.append(nbformat.from_dict(solution.cells[t.index]))
-            placed.add(t.grade_id)
+            add_test(t)
     nb = nbformat.v4.new_notebook(metadata=solution.metadata)
     nb.cells = cells
     return nb, which
 
 
-def _run(nb, cell_timeout: int, notebook_timeout: int) -> tuple[dict[int, str | None], str | None]:
-    """Execute in a separate process -> errors of the cells that ran, and a problem or None."""
+@dataclass
+class RunOptions:
+    """How a submission's kernel runs."""
+
+    cell_timeout: int = 120  # seconds per cell (then interrupted; then killed)
+    notebook_timeout: int = 900  # seconds for the whole notebook
+    scale: float = DEFAULT_SCALE  # COURSE_SCALE in the kernel
+    threads: int = 1  # torch/OpenMP threads in the kernel (jobs x threads <= cores)
+    sandbox: bool = True  # False only where sandbox.available() says it cannot be
+    slot: int = 0  # which parallel job: each runs its kernel as its own user
+    memory_bytes: int = 6 << 30
+
+
+def _run(nb, options: RunOptions) -> tuple[dict[int, str | None], str | None]:
+    """Execute in a separate worker -> {cell index: error or None} of the cells that ran, and a
+    problem or None. The worker's stdout carries only its own records: the kernel never
+    writes to it (see execute.py)."""
+    request = {
+        "notebook": nbformat.writes(nb),
+        "cell_timeout": options.cell_timeout,
+        "notebook_timeout": options.notebook_timeout,
+        "sandbox": options.sandbox,
+        "readonly": sandbox.needed_paths() if options.sandbox else [],
+        "slot": options.slot,
+        "memory_bytes": options.memory_bytes,
+        "env": {
+            "COURSE_SCALE": f"{options.scale:g}",
+            "OMP_NUM_THREADS": str(options.threads),
+            "MKL_NUM_THREADS": str(options.threads),
+        },
+    }
     process = subprocess.Popen(
-        [sys.executable, "-m", "course_utils.grading.execute", str(cell_timeout)],
+        [sys.executable, "-I", str(Path(__file__).resolve().with_name("execute.py"))],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        start_new_session=True,  # its own process group: a time-out kills the kernel too
+        start_new_session=True,  # its own process group: a backstop kill takes it all
     )
     problem = None
+    backstop = options.notebook_timeout + 120  # the worker enforces the limits; this is a net
     try:
-        stdout, stderr = process.communicate(nbformat.writes(nb), timeout=notebook_timeout)
-        if process.returncode != 0:
-            problem = (
-                f"the notebook could not be run to the end: {stderr.strip().splitlines()[-1:]}"
-            )
+        stdout, stderr = process.communicate(json.dumps(request), timeout=backstop)
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        stdout, _ = process.communicate()
-        problem = f"the notebook ran out of time ({notebook_timeout} s); later cells were not run"
-    ran = {}
+        os.killpg(process.pid, signal.SIGKILL)  # its sandboxed kernel dies with it
+        stdout, stderr = process.communicate()
+        problem = f"the notebook ran out of time ({options.notebook_timeout} s)"
+    ran, done = {}, None
     for line in stdout.splitlines():
         try:
             record = json.loads(line)
-            ran[int(record["index"])] = record["error"]
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError):
-            continue  # the notebook's own prints are not ours
+            if record.get("done"):
+                done = record
+            else:
+                ran[int(record["index"])] = record["error"]
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
+            continue
+    if done is not None:
+        problem = done.get("problem")
+    elif problem is None:
+        last = stderr.strip().splitlines()[-1:] or ["no message"]
+        problem = f"the grader's worker failed: {last[0][:300]}"
     return ran, problem
 
 
@@ -138,63 +201,85 @@ def match_assignment(path: Path, submission, solutions: dict[str, Path]) -> str 
     return max(matches, key=len) if matches else None
 
 
-def grade_submission(
-    path: Path, solutions: dict[str, Path], cell_timeout: int = 120, notebook_timeout: int = 900
-) -> GradeReport:
-    """Grade one file against the matching solution notebook -> a GradeReport (never raises)."""
-    path = Path(path)
-    submission, problem = None, None
+def read_submission(path: Path) -> tuple[nbformat.NotebookNode | None, str | None]:
+    """The submitted notebook, or None and why it cannot be graded."""
     try:
-        text = path.read_text(encoding="utf-8")
-        try:
-            json.loads(text)  # first, for a JSON error with its line and column
-            submission = nbformat.reads(text, as_version=4)
-            nbformat.validate(submission)
-        except json.JSONDecodeError as err:
-            submission, problem = None, f"not valid JSON (line {err.lineno}, column {err.colno})"
-        except Exception as err:  # any other failure to read it is the same verdict for us
-            submission, problem = (
-                None,
-                f"not a Jupyter notebook ({type(err).__name__}: {err})"[:400],
-            )
+        text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        problem = f"cannot be read as text: {err}"
+        return None, f"cannot be read as text: {err}"
+    try:
+        json.loads(text)  # first, for a JSON error with its line and column
+        submission = nbformat.reads(text, as_version=4)  # nbformat 3 is converted
+        nbformat.validate(submission)
+    except json.JSONDecodeError as err:
+        return None, f"not valid JSON (line {err.lineno}, column {err.colno})"
+    except Exception as err:  # any other failure to read it is the same verdict for us
+        return None, f"not a Jupyter notebook ({type(err).__name__}: {err})"[:400]
+    return submission, None
+
+
+def grade_submission(
+    path: Path, solutions: dict[str, Path], options: RunOptions | None = None, **limits
+) -> GradeReport:
+    """Grade one file against the matching solution notebook -> a GradeReport (never raises).
+
+    ``limits``: ``cell_timeout=``/``notebook_timeout=``/... override fields of ``options``."""
+    options = RunOptions(**{**asdict(options or RunOptions()), **limits})
+    if options.sandbox and not sandbox.available()[0]:
+        options.sandbox = False
+    path = Path(path)
+    submission, problem = read_submission(path)
     assignment = match_assignment(path, submission, solutions)
-    report = GradeReport(path.name, assignment)
+    report = GradeReport(path.name, assignment, sandboxed=options.sandbox)
+    if not options.sandbox:
+        report.problems.append("NOT SANDBOXED: " + (sandbox.available()[1] or "turned off"))
     if assignment is None:
         report.problems.append("cannot tell which assignment this is (name it like the notebook)")
         return report
     solution = nbformat.read(solutions[assignment], as_version=4)
-    tests = graded_cells(solution)
+    tests = graded_cells(solution)  # points come from here, never from the submission
     if submission is None:
         report.problems.append(problem)
         report.results = _zero(tests, f"no points: the file is {problem}")
         return report
     nb, which = build_graded_notebook(submission, solution)
-    ran, problem = _run(nb, cell_timeout, notebook_timeout)
-    report.cells_run = len(ran)
-    report.cells_total = sum(c.cell_type == "code" and bool(c.source.strip()) for c in nb.cells)
+    report.flags = guard.suspicious(
+        [nb.cells[i].source for i in which["student"]]  # the student's code cells only
+    )
+    ran, problem = _run(nb, options)
+    student_ran = [i for i in ran if i in which["student"]]
+    report.cells_run = len(student_ran)
+    report.cells_total = sum(bool(nb.cells[i].source.strip()) for i in which["student"])
+    report.cell_errors = [
+        f"your cell {which['student'][i]} raised {ran[i]}" for i in sorted(student_ran) if ran[i]
+    ]
     if problem:
         report.problems.append(problem)
-    for index, grade_id in which.items():
-        max_points = next(t.points for t in tests if t.grade_id == grade_id)
+    guard_of = {grade_id: index for index, grade_id in which["guards"].items()}
+    points = {t.grade_id: t.points for t in tests}
+    for index, grade_id in which["tests"].items():
+        max_points, guard_index = points[grade_id], guard_of[grade_id]
         if index not in ran:
-            report.results.append(
-                TestResult(
-                    grade_id,
-                    0.0,
-                    max_points,
-                    "not run: " + (problem or "the run stopped before it"),
-                )
-            )
+            why = "not run: " + (problem or "the run stopped before it")
+            report.results.append(TestResult(grade_id, 0.0, max_points, why))
+        elif ran.get(guard_index) is not None:
+            why = "test not trusted: the grader could not restore the functions it checks with"
+            report.results.append(TestResult(grade_id, 0.0, max_points, why))
         elif ran[index] is None:
             report.results.append(TestResult(grade_id, max_points, max_points))
         else:
-            report.results.append(
-                TestResult(grade_id, 0.0, max_points, f"test failed: {ran[index]}")
-            )
-    report.results.sort(key=lambda r: [t.grade_id for t in tests].index(r.grade_id))
+            report.results.append(TestResult(grade_id, 0.0, max_points, failure(ran[index])))
+    order = [t.grade_id for t in tests]
+    report.results.sort(key=lambda r: order.index(r.grade_id))
     return report
+
+
+def failure(error: str) -> str:
+    """What a student reads for a failed test: the message, never the hidden test's code."""
+    name, _, message = error.partition(": ")
+    if not message.strip():
+        return f"test failed: {name} (the test gives no message: check the exercise's spec)"
+    return f"test failed: {error}"
 
 
 def solution_notebooks(folder: Path) -> dict[str, Path]:
@@ -204,73 +289,3 @@ def solution_notebooks(folder: Path) -> dict[str, Path]:
         if graded_cells(nbformat.read(path, as_version=4)):
             found[path.stem] = path
     return found
-
-
-def grade_folder(
-    submissions: Path,
-    solutions: Path,
-    out_dir: Path,
-    cell_timeout: int = 120,
-    notebook_timeout: int = 900,
-) -> list[GradeReport]:
-    """Grade every file in ``submissions`` (recursively); write grades.csv and summary.md."""
-    known = solution_notebooks(solutions)
-    files = sorted(
-        p
-        for p in Path(submissions).rglob("*")
-        if p.is_file() and ".ipynb_checkpoints" not in p.parts
-    )
-    reports = []
-    for path in files:
-        report = grade_submission(path, known, cell_timeout, notebook_timeout)
-        report.submission = str(path.relative_to(submissions))
-        reports.append(report)
-        print(f"{report.submission}: {report.total:g} / {report.max_total:g}", flush=True)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with open(out_dir / "grades.csv", "w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(
-            ["submission", "assignment", "exercise", "points", "max_points", "feedback"]
-        )
-        for r in reports:
-            for t in r.results or [TestResult("-", 0.0, 0.0, "; ".join(r.problems))]:
-                writer.writerow(
-                    [
-                        r.submission,
-                        r.assignment or "",
-                        t.grade_id,
-                        t.points,
-                        t.max_points,
-                        t.feedback,
-                    ]
-                )
-    lines = ["# Grades", ""]
-    for r in reports:
-        assignment = r.assignment or "unknown assignment"
-        lines.append(f"## {r.submission}: {r.total:g} / {r.max_total:g} ({assignment})")
-        lines += [f"- problem: {p}" for p in r.problems]
-        lines += [
-            f"- {t.grade_id}: {t.points:g} / {t.max_points:g}"
-            + (f" — {t.feedback}" if t.feedback else "")
-            for t in r.results
-        ]
-        lines.append("")
-    (out_dir / "summary.md").write_text("\n".join(lines), encoding="utf-8")
-    return reports
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m course_utils.grading grade",
-        description="grade a folder of submitted notebooks",
-    )
-    parser.add_argument("submissions", type=Path)
-    parser.add_argument("--solutions", type=Path, default=Path("notebooks"))
-    parser.add_argument("--out", type=Path, default=Path("build/grades"))
-    parser.add_argument("--cell-timeout", type=int, default=120, help="seconds per cell")
-    parser.add_argument("--notebook-timeout", type=int, default=900, help="seconds per notebook")
-    args = parser.parse_args(argv)
-    reports = grade_folder(
-        args.submissions, args.solutions, args.out, args.cell_timeout, args.notebook_timeout
-    )
-    print(f"graded {len(reports)} file(s): {args.out / 'grades.csv'}, {args.out / 'summary.md'}")
