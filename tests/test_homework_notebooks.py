@@ -6,7 +6,7 @@ own exercise, with a message saying what was expected). These runs test the grad
 exercises' tests, not the models (nbval runs the real notebooks), so they use
 COURSE_SCALE=0.05: training cells run a few steps (their metric asserts may fail, which
 costs no points), and the exercises' tests, which never depend on a trained model, are as
-strict as at full scale. All variants of a notebook are graded in one parallel run.
+strict as at full scale. All variants of a notebook are graded in one run of the grader.
 """
 
 import importlib.util
@@ -78,11 +78,11 @@ def test_solution_full_marks_student_zero_and_one_bug_one_exercise(path, tmp_pat
             assert len(hits) == 1, f"the bug's line must occur once in {path.name}: {right}"
             hits[0].source = hits[0].source.replace(right, wrong)
         nbformat.write(buggy, folder / f"{path.stem}-bugs{k}.ipynb")
-    # One grading run, in parallel, at the grader's default scale (COURSE_SCALE=0.05): the
+    # One grading run (the default jobs) at the grader's default scale (COURSE_SCALE=0.05): the
     # exercises' tests never depend on a trained model, so they are as strict as at scale 1.
     reports = {
         r.submission: r
-        for r in grade_folder(folder, path.parent, tmp_path / "out", jobs=2, progress=False)
+        for r in grade_folder(folder, path.parent, tmp_path / "out", progress=False)
     }
 
     full = reports[f"{path.stem}-solution.ipynb"]

@@ -68,9 +68,10 @@ def usable_cores() -> int:
 
 
 def default_jobs() -> int:
-    """One kernel per core, each with one thread: grading is mostly kernel start-up and
-    small tensors, which a second thread hardly speeds up."""
-    return usable_cores()
+    """One kernel per two cores, each with two threads: a notebook's training cells use two
+    threads well, and on 2 cores two 1-thread jobs were slower than one 2-thread job
+    (benchmarks/grading.py: 0.88x for notebook 01)."""
+    return max(1, usable_cores() // 2)
 
 
 def cache_key(path: Path, solution: Path | None, options: RunOptions) -> str:
