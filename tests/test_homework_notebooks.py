@@ -81,8 +81,7 @@ def test_solution_full_marks_student_zero_and_one_bug_one_exercise(path, tmp_pat
     # One grading run (the default jobs) at the grader's default scale (COURSE_SCALE=0.05): the
     # exercises' tests never depend on a trained model, so they are as strict as at scale 1.
     reports = {
-        r.submission: r
-        for r in grade_folder(folder, path.parent, tmp_path / "out", progress=False)
+        r.submission: r for r in grade_folder(folder, path.parent, tmp_path / "out", progress=False)
     }
 
     full = reports[f"{path.stem}-solution.ipynb"]
