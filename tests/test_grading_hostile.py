@@ -278,3 +278,26 @@ def test_the_solution_files_are_byte_identical_after_grading(graded):
     digest = lambda d: {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in d.iterdir()}
     before = {k: hashlib.sha256(v).hexdigest() for k, v in graded["before"].items()}
     assert digest(graded["solutions"]) == before
+
+
+def test_paths_under_tmp_stay_visible(tmp_path):
+    """The sandbox's own /tmp must not hide what it binds there (a course cloned under /tmp)."""
+    from course_utils.grading import sandbox
+
+    shown = tmp_path / "course"
+    shown.mkdir()
+    (shown / "file.txt").write_text("visible")
+    config = sandbox.write_config(
+        sandbox.SandboxConfig(
+            workdir=str(tmp_path),
+            home=str(tmp_path),
+            runtime=str(tmp_path),
+            readonly=[*sandbox.needed_paths(), str(shown)],
+        ),
+        tmp_path / "sandbox.json",
+    )
+    code = f"print(open({str(shown / 'file.txt')!r}).read())"
+    done = subprocess.run(
+        sandbox.kernel_argv(config, [sys.executable, "-c", code]), capture_output=True, text=True
+    )
+    assert done.stdout.strip() == "visible", (done.stdout, done.stderr)

@@ -131,13 +131,7 @@ def _build_root(config: SandboxConfig, new_root: Path) -> None:
     for link in ("/bin", "/lib", "/lib64", "/sbin", "/lib32", "/libx32"):
         if os.path.islink(link):  # merged /usr: these are links into it
             os.symlink(os.readlink(link), new_root / link.lstrip("/"))
-    for path in config.readonly:
-        target = new_root / path.lstrip("/")
-        if (new_root / Path(path).parts[1]).is_symlink():
-            continue  # already reachable through a link made above
-        target.mkdir(parents=True, exist_ok=True)
-        _mount("--rbind", path, str(target))
-        _mount("-o", "remount,bind,ro", str(target))
+    # /tmp's tmpfs first: the course may live under /tmp, and what is bound below must stay
     for sub in ("dev", "proc", "tmp", "dev/shm"):
         (new_root / sub).mkdir(parents=True, exist_ok=True)
     for device in ("null", "zero", "random", "urandom"):
@@ -146,7 +140,14 @@ def _build_root(config: SandboxConfig, new_root: Path) -> None:
     _mount("-t", "tmpfs", "-o", "mode=1777,size=512m", "sandbox-tmp", str(new_root / "tmp"))
     _mount("-t", "tmpfs", "-o", "mode=1777,size=512m", "sandbox-shm", str(new_root / "dev/shm"))
     _mount("-t", "proc", "proc", str(new_root / "proc"))  # this namespace's processes only
-    for writable in (config.workdir, config.home, config.runtime):  # after /tmp's tmpfs
+    for path in config.readonly:
+        target = new_root / path.lstrip("/")
+        if (new_root / Path(path).parts[1]).is_symlink():
+            continue  # already reachable through a link made above
+        target.mkdir(parents=True, exist_ok=True)
+        _mount("--rbind", path, str(target))
+        _mount("-o", "remount,bind,ro", str(target))
+    for writable in (config.workdir, config.home, config.runtime):
         target = new_root / writable.lstrip("/")
         target.mkdir(parents=True, exist_ok=True)
         _mount("--bind", writable, str(target))
