@@ -78,7 +78,8 @@ def cache_key(path: Path, solution: Path | None, options: RunOptions) -> str:
     digest = hashlib.sha256(GRADER_VERSION.encode())
     digest.update(Path(path).read_bytes())
     digest.update(Path(solution).read_bytes() if solution else b"-")
-    settings = {k: v for k, v in asdict(options).items() if k != "slot"}
+    # which job and how many threads do not change a grade: a rerun with other --jobs hits
+    settings = {k: v for k, v in asdict(options).items() if k not in ("slot", "threads")}
     digest.update(json.dumps(settings, sort_keys=True).encode())
     return digest.hexdigest()
 
