@@ -33,6 +33,8 @@ from course_utils.grading.grade import (
     GradeReport,
     RunOptions,
     grade_submission,
+    match_assignment,
+    read_submission,
     solution_notebooks,
 )
 
@@ -85,8 +87,7 @@ def cache_key(path: Path, solution: Path | None, options: RunOptions) -> str:
 
 
 def _solution_for(path: Path, solutions: dict[str, Path]) -> Path | None:
-    from course_utils.grading.grade import match_assignment, read_submission
-
+    """The solution notebook a submission is graded against (None: unknown assignment)."""
     name = match_assignment(path, read_submission(path)[0], solutions)
     return solutions.get(name) if name else None
 
