@@ -14,16 +14,25 @@ wants its course directory layout, a gradebook database and a Jupyter server ext
 while a lecturer here needs two commands (``make student``, ``make grade``) that run offline.
 """
 
-from course_utils.grading.batch import grade_folder, merge
-from course_utils.grading.grade import GradeReport, RunOptions, grade_submission
-from course_utils.grading.student import make_student, write_student_versions
+import importlib
 
-__all__ = [
-    "GradeReport",
-    "RunOptions",
-    "grade_folder",
-    "grade_submission",
-    "merge",
-    "make_student",
-    "write_student_versions",
-]
+# The names below load on first use (PEP 562): every graded kernel imports
+# ``course_utils.grading.guard`` before the student's cells, and importing the whole
+# grader there (nbformat, jsonschema, the report writers) cost each submission ~3 s.
+_EXPORTS = {
+    "GradeReport": "course_utils.grading.grade",
+    "RunOptions": "course_utils.grading.grade",
+    "grade_submission": "course_utils.grading.grade",
+    "grade_folder": "course_utils.grading.batch",
+    "merge": "course_utils.grading.batch",
+    "make_student": "course_utils.grading.student",
+    "write_student_versions": "course_utils.grading.student",
+}
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name: str):
+    """Import a public name's module the first time the name is used."""
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name]), name)

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import nbformat
 
-from course_utils.grading import guard, sandbox
-from course_utils.grading.markers import GradedCell, graded_cells
+from course_utils.grading import guard, needed, sandbox
+from course_utils.grading.markers import BEGIN_SOLUTION, GradedCell, graded_cells
 
 # The kernel's first cell, before any of the student's, and the cell before every test.
 SNAPSHOT_CELL = "import course_utils.grading.guard as _grader_guard\n_grader_guard.snapshot()"
@@ -55,7 +55,8 @@ class GradeReport:
     problems: list[str] = field(default_factory=list)  # about the submission as a whole
     cells_run: int = 0  # cells executed (errors included) of ...
     cells_total: int = 0  # ... the cells of the notebook that was run
-    cell_errors: list[str] = field(default_factory=list)  # the student's own cells that raised
+    cell_errors: list[str] = field(default_factory=list)  # the submission's cells that raised
+    skipped_cells: list[int] = field(default_factory=list)  # not run: no test or answer needs them
     flags: list[str] = field(default_factory=list)  # code a person should read (guard.SUSPICIOUS)
     sandboxed: bool = True
 
@@ -82,8 +83,19 @@ def _zero(tests: list[GradedCell], why: str) -> list[TestResult]:
 
 def build_graded_notebook(submission, solution) -> tuple[nbformat.NotebookNode, dict]:
     """The notebook to run, and what its cells are: {"tests": {index: grade_id},
-    "guards": {index: grade_id}, "student": {index: the cell's number in the submission}}."""
+    "guards": {index: grade_id}, "student": {index: the cell's number in the submission},
+    "skipped": [numbers of the submission's cells not run: unchanged lecture code that no
+    test or answer reads, see needed.py]}."""
     tests = graded_cells(solution)
+    lecture = {  # code of the handed-out cells a student does not answer in
+        c.source
+        for c in solution.cells
+        if c.cell_type == "code"
+        and not c.get("metadata", {}).get("nbgrader", {}).get("grade")
+        and BEGIN_SOLUTION not in c.source
+        and c.get("metadata", {}).get("grading") != "run"
+    }
+    optional: set[int] = set()
     test_ids = {solution.cells[t.index].get("id") for t in tests}
     after: dict[str | None, list[GradedCell]] = {}  # anchor cell id -> tests that follow it
     for t in tests:
@@ -116,13 +128,26 @@ def build_graded_notebook(submission, solution) -> tuple[nbformat.NotebookNode, 
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
             which["student"][len(cells)] = number
+            if cell.source in lecture:
+                optional.add(len(cells))
         cells.append(cell)
         place(cell.get("id"))
     for t in tests:  # tests whose anchor cell was deleted go at the end
         if t.grade_id not in placed:
             add_test(t)
+    ours = {0, *which["guards"]}  # the grader's own cells read none of the notebook's names
+    sources = [
+        c.source if c.cell_type == "code" and i not in ours else None for i, c in enumerate(cells)
+    ]
+    skip = needed.skippable(sources, optional)
+    keep = [i for i in range(len(cells)) if i not in skip]
+    new_index = {old: new for new, old in enumerate(keep)}
+    skipped = sorted(which["student"][i] for i in skip)
+    which["lecture"] = {i: which["student"][i] for i in optional}
+    which = {k: {new_index[i]: v for i, v in d.items() if i in new_index} for k, d in which.items()}
+    which["skipped"] = skipped
     nb = nbformat.v4.new_notebook(metadata=solution.metadata)
-    nb.cells = cells
+    nb.cells = [cells[i] for i in keep]
     return nb, which
 
 
@@ -250,8 +275,12 @@ def grade_submission(
     student_ran = [i for i in ran if i in which["student"]]
     report.cells_run = len(student_ran)
     report.cells_total = sum(bool(nb.cells[i].source.strip()) for i in which["student"])
+    report.skipped_cells = which["skipped"]
     report.cell_errors = [
-        f"your cell {which['student'][i]} raised {ran[i]}" for i in sorted(student_ran) if ran[i]
+        f"{'lecture cell' if i in which['lecture'] else 'your cell'} {which['student'][i]} "
+        f"raised {ran[i]}"
+        for i in sorted(student_ran)
+        if ran[i]
     ]
     if problem:
         report.problems.append(problem)

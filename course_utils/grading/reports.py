@@ -100,10 +100,17 @@ def feedback(report: GradeReport) -> str:
     if report.cell_errors:
         lines += [
             "",
-            "Errors raised by your own cells (fix these first: later cells may depend on them):",
+            "Errors raised by cells of your notebook (fix these first: later cells may depend on "
+            "them; a lecture cell can also fail because of a change in an earlier cell):",
             "",
         ]
         lines += [f"- {e}" for e in report.cell_errors]
+    if report.skipped_cells:
+        lines += [
+            "",
+            "Not run by the grader (lecture cells you left unchanged that no test or answer of "
+            "yours reads): cells " + ", ".join(map(str, report.skipped_cells)) + ".",
+        ]
     lines += [
         "",
         "Hidden tests ran as well; their messages say what was expected and what your code "
