@@ -245,3 +245,27 @@ def test_command_line_generates_and_grades(folders, tmp_path):
     graded = run("grade", submissions, "--solutions", solutions, "--out", tmp_path / "grades")
     assert "hw1.ipynb: 0 / 5" in graded.stdout and "Warning" not in graded.stderr
     assert (tmp_path / "grades" / "grades.csv").exists()
+
+
+def test_several_test_cells_of_one_exercise_each_earn_their_points(folders):
+    solutions, submissions = folders
+    nb = solution_notebook()
+    nb.cells[2].metadata["nbgrader"]["grade_id"] = "square.positive"
+    nb.cells[2].source = "assert square(3) == 9"
+    nb.cells.insert(
+        3,
+        graded_cell(
+            "### BEGIN HIDDEN TESTS\nassert square(-2) == 4, 'square(-2): expected 4'\n"
+            "### END HIDDEN TESTS",
+            "square.negative",
+            1,
+        ),
+    )
+    nbformat.write(nb, solutions / "hw1.ipynb")
+
+    def abs_bug(nb):  # right for x >= 0 only
+        solve(nb, 1, "def square(x):\n    return x * abs(x)")
+
+    report = grade(student(submissions, edit=abs_bug), solutions)
+    assert points(report) == {"square.positive": 2, "square.negative": 0, "softmax": 0}
+    assert "square(-2): expected 4" in report.results[1].feedback

@@ -127,3 +127,34 @@ def test_a_roster_line_without_an_id_is_an_error_that_names_it(tmp_path):
     roster.write_text("id,name,pattern\ns1,Ann,ann*\n,Bob,bob*\n", encoding="utf-8")
     with pytest.raises(ValueError, match="line 3"):
         write_all([report("ann_hw1.ipynb", 2, 3)], tmp_path / "out", roster=roster)
+
+
+def test_partial_credit_per_test_case_in_feedback_gradebook_and_statistics(tmp_path):
+    def cases(name, shapes, values):
+        return GradeReport(
+            name,
+            "hw2",
+            [
+                TestResult("ex1.shapes", shapes, 1.0, "" if shapes else "test failed: shape"),
+                TestResult("ex1.values", values, 2.0, "" if values else "test failed: values"),
+                TestResult("q2", 1.0, 1.0),
+            ],
+        )
+
+    graded = [cases("ann_hw2.ipynb", 1.0, 0.0), cases("bea_hw2.ipynb", 1.0, 2.0)]
+    out = tmp_path / "out"
+    write_all(graded, out)
+    ann = (out / "feedback" / "ann_hw2.ipynb.md").read_text(encoding="utf-8")
+    assert "| **ex1** | **1 / 3** | |" in ann  # the exercise, then each of its cases
+    assert "| ex1 › shapes | 1 / 1 | full marks |" in ann
+    assert "| ex1 › values | 0 / 2 | test failed: values |" in ann
+    assert "| q2 | 1 / 1 | full marks |" in ann  # a single-case exercise: one row
+    assert rows(out / "scores-hw2.csv") == [
+        ["student_id", "total", "ex1", "q2"],  # one column per exercise, cases summed
+        ["ann", "2", "1", "1"],
+        ["bea", "4", "3", "1"],
+    ]
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    assert "| **ex1** | 2.00 / 3 | 50% | |" in summary
+    assert "| ex1.values | 1.00 / 2 | 50% | 1x test failed: values |" in summary
+    assert [r[2] for r in rows(out / "grades.csv")[1:4]] == ["ex1.shapes", "ex1.values", "q2"]

@@ -7,7 +7,13 @@ The markers are nbgrader's, so solution notebooks stay compatible with it:
   with "YOUR ANSWER HERE");
 * a graded test cell has ``{"nbgrader": {"grade": true, "grade_id": ..., "points": ...}}``
   in its metadata; ``### BEGIN HIDDEN TESTS`` ... ``### END HIDDEN TESTS`` inside it is
-  removed from the student version and put back only at grading time.
+  removed from the student version and put back only at grading time;
+* an exercise may have several graded cells, its test cases, each earning its own points
+  (partial credit): their grade_ids share the part before a "." (``ex1.values``,
+  ``ex1.large_logits``); feedback, the per-exercise sheet and the class statistics group them.
+
+At grading, lecture cells the student left unchanged and that no test or answer reads are not
+run (training runs, plots; see ``needed``), so a submission grades in seconds.
 
 We use a compact tool on ``nbformat`` + ``nbclient`` instead of nbgrader itself: nbgrader
 wants its course directory layout, a gradebook database and a Jupyter server extension,

@@ -98,8 +98,10 @@ def build_graded_notebook(submission, solution) -> tuple[nbformat.NotebookNode, 
     optional: set[int] = set()
     test_ids = {solution.cells[t.index].get("id") for t in tests}
     after: dict[str | None, list[GradedCell]] = {}  # anchor cell id -> tests that follow it
-    for t in tests:
-        anchor = solution.cells[t.index - 1].get("id") if t.index > 0 else None
+    graded_at = {t.index for t in tests}
+    for t in tests:  # a test runs after the nearest cell before it that is not a test
+        before = max((i for i in range(t.index) if i not in graded_at), default=None)
+        anchor = solution.cells[before].get("id") if before is not None else None
         after.setdefault(anchor, []).append(t)
     cells = [nbformat.v4.new_code_cell(SNAPSHOT_CELL, metadata={"grading_setup": True})]
     which: dict = {"tests": {}, "guards": {}, "student": {}}

@@ -23,6 +23,15 @@ class GradedCell:
     index: int  # position in the solution notebook
 
 
+def exercise_of(grade_id: str) -> str:
+    """The exercise a test case belongs to: ``"ex1.large_logits"`` -> ``"ex1"``.
+
+    An exercise may have several graded cells, its cases, each with its own points (partial
+    credit); their grade_ids share the part before the first ".". Without a "." the grade_id
+    is the exercise, with a single case."""
+    return grade_id.split(".", 1)[0]
+
+
 def graded_cells(nb: nbformat.NotebookNode) -> list[GradedCell]:
     """The graded test cells, in notebook order; duplicate ids or bad points are errors."""
     found, seen = [], set()

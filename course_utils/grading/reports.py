@@ -31,7 +31,7 @@ import nbformat
 
 from course_utils.data.vocab import atomic_write_text
 from course_utils.grading.grade import GradeReport, TestResult
-from course_utils.grading.markers import graded_cells
+from course_utils.grading.markers import exercise_of, graded_cells
 
 
 @dataclass(frozen=True)
@@ -94,9 +94,18 @@ def feedback(report: GradeReport) -> str:
             lines.append(f"- Problem with the submission: {p}")
     if report.results:
         lines += ["", "| exercise | points | why points were lost |", "|---|---|---|"]
-        for r in report.results:
-            why = r.feedback.replace("|", "\\|").replace("\n", " ") or "full marks"
-            lines.append(f"| {r.grade_id} | {r.points:g} / {r.max_points:g} | {why} |")
+        for exercise, cases in by_exercise(report.results).items():
+            if len(cases) > 1 or cases[0].grade_id != exercise:  # partial credit: one row each
+                got, most = sum(c.points for c in cases), sum(c.max_points for c in cases)
+                lines.append(f"| **{exercise}** | **{got:g} / {most:g}** | |")
+            for r in cases:
+                why = r.feedback.replace("|", "\\|").replace("\n", " ") or "full marks"
+                name = (
+                    r.grade_id
+                    if r.grade_id == exercise
+                    else f"{exercise} › {r.grade_id[len(exercise) + 1 :]}"
+                )
+                lines.append(f"| {name} | {r.points:g} / {r.max_points:g} | {why} |")
     if report.cell_errors:
         lines += [
             "",
@@ -117,6 +126,14 @@ def feedback(report: GradeReport) -> str:
         "returned.",
     ]
     return "\n".join(lines) + "\n"
+
+
+def by_exercise(results: list[TestResult]) -> dict[str, list[TestResult]]:
+    """Test cases grouped by exercise, in order (see markers.exercise_of)."""
+    groups: dict[str, list[TestResult]] = {}
+    for r in results:
+        groups.setdefault(exercise_of(r.grade_id), []).append(r)
+    return groups
 
 
 def exercise_order(
@@ -156,6 +173,18 @@ def with_missing_students(
     return reports + [r for _, r in missing], {r.submission: s for s, r in missing}
 
 
+def _groups(grade_ids: list[str]) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = {}
+    for g in grade_ids:
+        groups.setdefault(exercise_of(g), []).append(g)
+    return groups
+
+
+def _exercise_points(report: GradeReport, cases: list[str], maximum: bool = False) -> float:
+    """A report's points (or the most it could earn) on the cases of one exercise."""
+    return sum(t.max_points if maximum else t.points for t in report.results if t.grade_id in cases)
+
+
 def class_statistics(reports: list[GradeReport], order: dict[str, list[str]]) -> list[str]:
     """Per assignment and exercise: mean, share with full marks, the most frequent failures."""
     lines = []
@@ -164,18 +193,29 @@ def class_statistics(reports: list[GradeReport], order: dict[str, list[str]]) ->
         if not mine:
             continue
         lines += [f"## Class statistics: {assignment} ({len(mine)} students)", ""]
-        lines += ["| exercise | mean | full marks | most frequent failures |", "|---|---|---|---|"]
-        for g in exercises:
-            results = [t for r in mine for t in r.results if t.grade_id == g]
-            if not results:
-                continue
-            mean = sum(t.points for t in results) / len(results)
-            full = sum(t.points == t.max_points for t in results) / len(results)
-            common = Counter(t.feedback for t in results if t.points < t.max_points).most_common(3)
-            failures = "; ".join(f"{n}x {msg[:90]}" for msg, n in common).replace("|", "\\|") or "-"
-            lines.append(
-                f"| {g} | {mean:.2f} / {results[0].max_points:g} | {full:.0%} | {failures} |"
-            )
+        lines += [
+            "| exercise (test case) | mean | full marks | most frequent failures |",
+            "|---|---|---|---|",
+        ]
+        for exercise, cases in _groups(exercises).items():
+            if len(cases) > 1:  # the exercise as a whole, then each case
+                totals = [_exercise_points(r, cases) for r in mine]
+                most = sum(_exercise_points(r, cases, maximum=True) for r in mine[:1])
+                mean = sum(totals) / len(totals)
+                full = sum(t == most for t in totals) / len(totals)
+                lines.append(f"| **{exercise}** | {mean:.2f} / {most:g} | {full:.0%} | |")
+            for g in cases:
+                results = [t for r in mine for t in r.results if t.grade_id == g]
+                if not results:
+                    continue
+                mean = sum(t.points for t in results) / len(results)
+                full = sum(t.points == t.max_points for t in results) / len(results)
+                failed = Counter(t.feedback for t in results if t.points < t.max_points)
+                failures = "; ".join(f"{n}x {msg[:90]}" for msg, n in failed.most_common(3))
+                failures = failures.replace("|", "\\|") or "-"
+                lines.append(
+                    f"| {g} | {mean:.2f} / {results[0].max_points:g} | {full:.0%} | {failures} |"
+                )
         totals = [r.total for r in mine]
         top = max(r.max_total for r in mine) or 1
         lines += ["", "Totals:", "", "```"]
@@ -223,12 +263,13 @@ def write_all(
             key = (who[r.submission].id, r.assignment)
             if key not in best or r.total > best[key].total:
                 best[key] = r
-    for assignment, exercises in order.items():
+    for assignment, cases in order.items():
+        exercises = _groups(cases)  # one column per exercise: its cases' points summed
         sheet = [["student_id", "total", *exercises]]
         for (sid, a), r in sorted(best.items()):
             if a == assignment:
-                got = {t.grade_id: t.points for t in r.results}
-                sheet.append([sid, f"{r.total:g}", *(f"{got.get(g, 0.0):g}" for g in exercises)])
+                got = [_exercise_points(r, c) for c in exercises.values()]
+                sheet.append([sid, f"{r.total:g}", *(f"{p:g}" for p in got)])
         if len(sheet) > 1:
             atomic_write_text(out_dir / f"scores-{assignment}.csv", _csv(sheet))
     assignments = [a for a in order if any(k[1] == a for k in best)]

@@ -1,6 +1,7 @@
 """Typical student bugs in notebook 01's exercises: each must lose exactly its exercise.
 
-Each entry: (grade_id of the exercise it breaks, a line of the solution, the buggy line).
+Each entry: (grade_id of the exercise it breaks, or of the one test case it breaks, a line
+of the solution, the buggy line).
 The solution line must occur exactly once in the notebook.
 """
 
@@ -16,7 +17,7 @@ BUGS = [
         "return nll_nats, math.exp(nll_nats)",  # the wrong log base: nats, not bits
     ),
     (
-        "ex1_bits_from_logits",
+        "ex1_bits_from_logits.large_logits",  # right for ordinary logits: half the points
         "shifted = logits - logits.max(dim=-1, keepdim=True).values  # (N, V); now exp(.) <= 1",
         "shifted = logits  # (N, V)",  # no maximum subtracted: exp overflows for large logits
     ),
