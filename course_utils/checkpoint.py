@@ -14,7 +14,7 @@ from typing import Any
 import torch
 import torch.nn as nn
 
-from course_utils.data.vocab import atomic_write
+from course_utils.atomic import atomic_write
 from course_utils.errors import CheckpointError
 
 
@@ -50,7 +50,14 @@ def check_compatible(
     """Raise :class:`CheckpointError` if the checkpoint was made for another vocabulary or shape."""
     meta = payload.get("meta", {})
     saved = meta.get("vocab_fingerprint")
-    if vocab_fingerprint is not None and saved is not None and saved != vocab_fingerprint:
+    if (saved is None) != (vocab_fingerprint is None):
+        have, lack = ("the checkpoint", "the caller") if saved else ("the caller", "the checkpoint")
+        raise CheckpointError(
+            f"cannot check the vocabulary of {source}: {have} names one "
+            f"({saved or vocab_fingerprint}) but {lack} does not; pass "
+            "vocab_fingerprint=tokenizer.vocab.fingerprint of the tokenizer it was trained with"
+        )
+    if saved is not None and saved != vocab_fingerprint:
         raise CheckpointError(
             f"{source} was trained with another vocabulary ({meta.get('vocab_size')} tokens, "
             f"fingerprint {saved}) than this model's (fingerprint {vocab_fingerprint}); load the "

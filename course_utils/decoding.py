@@ -30,6 +30,7 @@ tensor in it has the K sequences on dim 0: a GRU hidden state (K, H), encoder ou
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -112,8 +113,13 @@ def _check_log_probs(log_probs: torch.Tensor, k: int) -> None:
 
 
 def _check_positive(**values: int) -> None:
-    """Raise ValueError for the first argument that is < 1."""
+    """Raise TypeError for an argument that is not a whole number, ValueError for one < 1."""
     for name, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise TypeError(
+                f"{name} must be a whole number >= 1, got {value!r} ({type(value).__name__}); "
+                f"pass e.g. {name}=int({value!r})"
+            )
         if value < 1:
             raise ValueError(f"{name} must be >= 1, got {value}")
 

@@ -7,6 +7,9 @@ distribution, tau > 1 flatter); top-k first keeps only the k most likely tokens.
 
 from __future__ import annotations
 
+import math
+import numbers
+
 import torch
 import torch.nn as nn
 
@@ -21,14 +24,17 @@ def next_token(
     generator: torch.Generator | None = None,
 ) -> torch.Tensor:
     """Pick the next ids from logits (B, V): greedy if temperature == 0, else sample -> (B,)."""
-    if temperature < 0:
-        raise ValueError(f"temperature must be >= 0, got {temperature}")
+    if not math.isfinite(temperature) or temperature < 0:
+        raise ValueError(
+            f"temperature must be a finite number >= 0 (0 is greedy, 1 samples the model's "
+            f"distribution), got {temperature}"
+        )
     if temperature == 0:
         return logits.argmax(dim=-1)
     logits = logits / temperature
     if top_k is not None:
-        if top_k < 1:
-            raise ValueError(f"top_k must be >= 1, got {top_k}")
+        if isinstance(top_k, bool) or not isinstance(top_k, numbers.Integral) or top_k < 1:
+            raise ValueError(f"top_k must be a whole number >= 1 (or None for all), got {top_k!r}")
         kth = torch.topk(logits, min(top_k, logits.shape[-1]), dim=-1).values[:, -1:]  # (B, 1)
         logits = logits.masked_fill(logits < kth, float("-inf"))
     probs = torch.softmax(logits.float(), dim=-1)

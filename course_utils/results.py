@@ -25,7 +25,7 @@ from pathlib import Path
 
 import torch
 
-from course_utils.data.vocab import atomic_write_text
+from course_utils.atomic import atomic_write_text
 from course_utils.device import course_scale
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -44,6 +44,26 @@ class TrainConfig:
     seed: int = 0  # seeds minibatch order and dropout
     progress: bool = True  # show a tqdm progress bar
 
+    def __post_init__(self) -> None:
+        # Checked here, where the mistake is made, not as a NaN loss hundreds of steps later.
+        for name in ("lr", "lr_min"):
+            value = getattr(self, name)
+            if not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+                raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+        if self.lr_decay == "cosine" and self.lr_min > self.lr:
+            raise ValueError(
+                f"lr_min={self.lr_min} is above lr={self.lr}: the cosine decay would climb; "
+                "set lr_min below the peak lr"
+            )
+        for name, least in (("max_steps", 0), ("batch_size", 1), ("seq_len", 1)):
+            value = getattr(self, name)  # max_steps=0 is allowed: train nothing, evaluate nothing
+            if isinstance(value, bool) or not isinstance(value, int) or value < least:
+                raise ValueError(f"{name} must be a whole number >= {least}, got {value!r}")
+        if self.clip is not None and not (math.isfinite(self.clip) and self.clip > 0):
+            raise ValueError(
+                f"clip must be a finite number > 0, or None to disable, got {self.clip}"
+            )
+
 
 @dataclass
 class History:
@@ -179,8 +199,17 @@ def train_lm(
 
     train_ids, valid_ids: 1-D int64 token ids. Returns a :class:`History`. With
     ``resume=True`` and an existing ``config.checkpoint_path`` it continues where that
-    checkpoint stopped, exactly as if it had never stopped.
+    checkpoint stopped, exactly as if it had never stopped. Checkpointing requires
+    ``vocab_fingerprint`` (``tokenizer.vocab.fingerprint``): a resume refuses a checkpoint
+    trained on another vocabulary.
     """
+    if config.checkpoint_path and not vocab_fingerprint:
+        # Without it a resume could not tell a checkpoint of another vocabulary from its own.
+        raise ValueError(
+            "checkpointing needs vocab_fingerprint=tokenizer.vocab.fingerprint, so that a "
+            "resume can check the checkpoint was trained on the same vocabulary (for data "
+            "without a tokenizer pass any fixed name, e.g. vocab_fingerprint='synthetic')"
+        )
     model.to(device).train()
     optimizers = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD}
     if config.optimizer not in optimizers:

@@ -81,7 +81,11 @@ def test_other_vocabulary_is_rejected(model):
     with pytest.raises(CheckpointError, match="another vocabulary.*load the tokenizer"):
         check_compatible(payload(model, "abc"), model, vocab_fingerprint="xyz")
     check_compatible(payload(model, "abc"), model, vocab_fingerprint="abc")  # matching: fine
-    check_compatible(payload(model, "abc"), model, vocab_fingerprint=None)  # unknown: fine
+    # The check is on by default: a fingerprint on one side only cannot be confirmed.
+    with pytest.raises(CheckpointError, match="cannot check the vocabulary.*pass vocab_finger"):
+        check_compatible(payload(model, "abc"), model, vocab_fingerprint=None)
+    with pytest.raises(CheckpointError, match="cannot check the vocabulary"):
+        check_compatible(payload(model, None), model, vocab_fingerprint="abc")
 
 
 def test_other_model_shape_is_rejected(model):

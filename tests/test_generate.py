@@ -76,7 +76,10 @@ def test_top_k_limits_the_choices():
 
 @pytest.mark.parametrize(
     "kwargs, message",
-    [(dict(temperature=-0.5), "temperature must be >= 0"), (dict(top_k=0), "top_k must be >= 1")],
+    [
+        (dict(temperature=-0.5), "temperature must be a finite number >= 0"),
+        (dict(top_k=0), "top_k must be a whole number >= 1"),
+    ],
 )
 def test_next_token_rejects_bad_settings(kwargs, message):
     with pytest.raises(ValueError, match=message):

@@ -122,15 +122,17 @@ def test_resume_with_other_vocabulary_is_refused(tmp_path, char_tok, tiny_ids, c
 
 def test_resume_with_other_model_shape_is_refused(tmp_path, char_tok, tiny_ids, cpu):
     cfg = config(max_steps=2, checkpoint_path=str(tmp_path / "m.pt"))
-    train_lm(tiny_model(len(char_tok)), tiny_ids, tiny_ids[:100], cfg, cpu)
+    train_lm(tiny_model(len(char_tok)), tiny_ids, tiny_ids[:100], cfg, cpu, "v")
     wide = RNNLM(RNNLMConfig(len(char_tok), embed_size=8, hidden_size=32))
     with pytest.raises(CheckpointError, match="'hidden_size': 16"):
-        train_lm(wide, tiny_ids, tiny_ids, cfg, cpu, resume=True)
+        train_lm(wide, tiny_ids, tiny_ids, cfg, cpu, "v", resume=True)
 
 
 def test_resume_without_checkpoint_starts_fresh(tmp_path, char_tok, tiny_ids, cpu):
     cfg = config(max_steps=3, checkpoint_path=str(tmp_path / "m.pt"))
-    history = train_lm(tiny_model(len(char_tok)), tiny_ids, tiny_ids[:100], cfg, cpu, resume=True)
+    history = train_lm(
+        tiny_model(len(char_tok)), tiny_ids, tiny_ids[:100], cfg, cpu, "v", resume=True
+    )
     assert len(history.train_loss) == 3 and (tmp_path / "m.pt").is_file()
 
 

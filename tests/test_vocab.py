@@ -84,7 +84,7 @@ def test_atomic_writes_are_readable_by_others(tmp_path):
     import os
     import stat
 
-    from course_utils.data.vocab import atomic_write_text
+    from course_utils.atomic import atomic_write_text
 
     old = os.umask(0o022)
     try:

@@ -311,6 +311,12 @@ def load_image(path: str | Path, size: int = 64) -> torch.Tensor:
         with Image.open(path) as img:
             img.load()  # decode now: Image.open only reads the header, so a cut file passes it
             rgb = img.convert("RGB").resize((size, size), Image.Resampling.BILINEAR)
+    except Image.DecompressionBombError as err:
+        # Pillow refuses images whose header declares more pixels than it deems safe to decode.
+        raise DatasetError(
+            f"{path} declares too many pixels to decode safely ({err}); it is damaged or not "
+            "a photo of this dataset: delete it to skip it"
+        ) from None
     except (UnidentifiedImageError, OSError) as err:
         raise DatasetError(
             f"{path} cannot be decoded as an image ({err}); it is damaged or not an image: "

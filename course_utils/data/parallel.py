@@ -15,6 +15,7 @@ a bad line in a 100,000-line download can be found and fixed in an editor.
 
 from __future__ import annotations
 
+import csv
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -48,6 +49,25 @@ def _check_columns(source_column: int, target_column: int) -> None:
         raise ValueError(
             f"source_column and target_column are both {source_column}; they must name "
             "two different columns"
+        )
+
+
+def _check_no_quoted_tab(text: str, n_fields: int, where: str) -> None:
+    """Raise DatasetError if a "quoted" field of the line holds a TAB.
+
+    Fields are read literally (a sentence may begin with a quotation mark), so a
+    spreadsheet's quoted TAB would silently split one sentence into two columns. A strict
+    CSV reading that succeeds with fewer fields is the sign of it.
+    """
+    try:
+        quoted = next(csv.reader([text], delimiter="\t", strict=True))
+    except csv.Error:
+        return  # not valid quoting (e.g. '"Hi," he said.'): the quotes are part of the text
+    if len(quoted) != n_fields:
+        raise DatasetError(
+            f"{where}: a quoted field holds a TAB character, which this format reads as a "
+            "column separator; replace the TAB inside the quotes with a space, or export the "
+            "file without quoting"
         )
 
 
@@ -109,6 +129,8 @@ def load_parallel_tsv(
         if not text.strip():
             continue
         fields = text.split("\t")
+        if '"' in text:
+            _check_no_quoted_tab(text, len(fields), where)
         if len(fields) < needed:
             raise DatasetError(
                 f"{where}: found {len(fields)} column(s) but need at least {needed} "

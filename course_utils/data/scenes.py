@@ -33,8 +33,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from course_utils.atomic import atomic_write
 from course_utils.data.corpus import default_cache_dir
-from course_utils.data.vocab import atomic_write
 
 SHAPES = ("circle", "square", "triangle")
 COLOURS = {

@@ -15,7 +15,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import ClassVar
 
-from course_utils.data.vocab import UNK, Vocab, atomic_write_text, read_vocab_file
+from course_utils.atomic import atomic_write_text
+from course_utils.data.vocab import UNK, Vocab, read_vocab_file
 from course_utils.errors import VocabError
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*|\d+|[^\w\s]")

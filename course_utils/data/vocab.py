@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import BinaryIO
 
+from course_utils.atomic import atomic_write_text
 from course_utils.errors import VocabError
 
 UNK = "<unk>"
@@ -117,32 +115,3 @@ def read_vocab_file(path: Path, writer: str) -> tuple[dict, Vocab]:
         raise VocabError(f"{path} does not exist; write it with {writer}") from None
     except (ValueError, KeyError, TypeError) as err:
         raise VocabError(f"{path} is not a file written by {writer} ({err})") from None
-
-
-def atomic_write(path: Path, write: Callable[[BinaryIO], None]) -> Path:
-    """Write a file atomically: ``write(f)`` fills a temporary file beside ``path``, which is
-    flushed to disk and renamed over it; a crash leaves the old file (or none), never half.
-
-    The file gets the usual permissions (0666 less the umask), not mkstemp's private 0600:
-    others (a sandboxed grading kernel, a second user) must be able to read a shared cache."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())  # the bytes are on disk before the rename makes them visible
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` atomically."""
-    atomic_write(path, lambda f: f.write(text.encode("utf-8")))

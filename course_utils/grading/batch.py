@@ -26,7 +26,7 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from course_utils.data.vocab import atomic_write_text
+from course_utils.atomic import atomic_write_text
 from course_utils.grading import reports, sandbox
 from course_utils.grading.grade import (
     DEFAULT_SCALE,

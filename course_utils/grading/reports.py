@@ -29,7 +29,7 @@ from pathlib import Path
 
 import nbformat
 
-from course_utils.data.vocab import atomic_write_text
+from course_utils.atomic import atomic_write_text
 from course_utils.grading.grade import GradeReport, TestResult
 from course_utils.grading.markers import exercise_of, graded_cells
 

@@ -25,8 +25,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from course_utils.data.padding import check_lengths
 from course_utils.errors import ShapeError
-
-CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+from course_utils.models.rnn import check_token_ids, make_recurrent
 
 
 @dataclass
@@ -80,27 +79,6 @@ class StepwiseConfig:
     cell: str = "lstm"  # "rnn" (Elman), "lstm" or "gru"
 
 
-def make_recurrent(
-    cell: str,
-    input_size: int,
-    hidden_size: int,
-    num_layers: int = 1,
-    dropout: float = 0.0,
-    bidirectional: bool = False,
-) -> nn.RNNBase:
-    """A batch-first ``nn.RNN`` / ``nn.LSTM`` / ``nn.GRU`` chosen by name."""
-    if cell not in CELLS:
-        raise ValueError(f"cell must be one of {sorted(CELLS)}, got {cell!r}")
-    return CELLS[cell](
-        input_size,
-        hidden_size,
-        num_layers,
-        batch_first=True,
-        dropout=dropout if num_layers > 1 else 0.0,
-        bidirectional=bidirectional,
-    )
-
-
 def final_state(h_n, num_layers: int, bidirectional: bool) -> torch.Tensor:
     """The last layer's final hidden state: (B, H), or (B, 2H) [forward; backward] if bidirectional.
 
@@ -127,17 +105,7 @@ class _Readout(nn.Module):
     def _check_ids(self, ids: torch.Tensor, lengths: torch.Tensor | None = None) -> None:
         if lengths is not None:
             check_lengths(ids, lengths)
-        elif ids.dim() != 2 or ids.dtype != torch.int64 or ids.shape[1] == 0:
-            raise ShapeError(
-                f"ids must be (batch, time) int64 with time >= 1, got {tuple(ids.shape)} "
-                f"{ids.dtype}"
-            )
-        vocab_size = self.config.vocab_size
-        if ids.numel() and (int(ids.min()) < 0 or int(ids.max()) >= vocab_size):
-            raise ShapeError(
-                f"ids must lie in 0..{vocab_size - 1} (vocab_size), found {int(ids.min())}.."
-                f"{int(ids.max())}; encode with the tokenizer the model was built for"
-            )
+        check_token_ids(ids, self.config.vocab_size)
 
     def _build_packed(self, config, out_features: int) -> None:
         """Embedding -> (bi)recurrent layers -> dropout -> linear head, from a config."""

@@ -17,6 +17,8 @@ import math
 import torch
 import torch.nn as nn
 
+from course_utils.models.rnn import check_step
+
 
 class GRUCell(nn.Module):
     """One GRU step: ``h_t = cell(x_t, h_{t-1})``."""
@@ -45,6 +47,7 @@ class GRUCell(nn.Module):
 
     def forward(self, x_t: torch.Tensor, h_prev: torch.Tensor) -> torch.Tensor:
         """x_t: (B, input_size), h_prev: (B, H) -> h_t: (B, H)."""
+        check_step(self, x_t, h_prev)
         _, z, n = self.gates(x_t, h_prev)
         return (1 - z) * n + z * h_prev
 

@@ -21,6 +21,8 @@ import math
 import torch
 import torch.nn as nn
 
+from course_utils.models.rnn import check_step
+
 
 class LSTMCell(nn.Module):
     """One LSTM step: ``(h_t, c_t) = cell(x_t, (h_{t-1}, c_{t-1}))``."""
@@ -44,6 +46,7 @@ class LSTMCell(nn.Module):
     def forward(self, x_t: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor]):
         """x_t: (B, input_size), state: (h, c) each (B, H) -> new (h, c)."""
         h_prev, c_prev = state
+        check_step(self, x_t, h_prev, c_prev)
         i, f, g, o = self.gates(x_t, h_prev)
         c = f * c_prev + i * g  # keep some old memory, write some new
         h = o * torch.tanh(c)  # show part of the memory to the next layer

@@ -37,15 +37,20 @@ class NGramLM:
         powers = self.vocab_size ** np.arange(n - 1, -1, -1, dtype=np.int64)
         return windows @ powers
 
+    def _check_range(self, ids: np.ndarray) -> None:
+        """Raise ValueError for ids outside the vocabulary: they would pack into wrong keys."""
+        if ids.min() < 0 or ids.max() >= self.vocab_size:
+            raise ValueError(
+                f"ids must lie in [0, {self.vocab_size}) (vocab_size={self.vocab_size}); got "
+                f"{ids.min()}..{ids.max()}; encode the text with the tokenizer the model was fit on"
+            )
+
     def fit(self, ids) -> NGramLM:
         """Count n-grams and their contexts in a training sequence of ids."""
         ids = np.asarray(ids, dtype=np.int64)
         if len(ids) < self.order:
             raise DatasetError(f"{len(ids)} training tokens are fewer than order={self.order}")
-        if ids.min() < 0 or ids.max() >= self.vocab_size:
-            raise ValueError(
-                f"ids must lie in [0, {self.vocab_size}); got {ids.min()}..{ids.max()}"
-            )
+        self._check_range(ids)
         self._grams = np.unique(self._keys(ids, self.order), return_counts=True)
         if self.order > 1:
             # Contexts are counted where they are followed by a token, to match the grams.
@@ -67,6 +72,7 @@ class NGramLM:
         ids = np.asarray(ids, dtype=np.int64)
         if len(ids) < self.order:
             raise DatasetError(f"{len(ids)} tokens are fewer than order={self.order}")
+        self._check_range(ids)
         grams = self._lookup(self._grams, self._keys(ids, self.order))
         if self.order > 1:
             contexts = self._lookup(self._contexts, self._keys(ids[:-1], self.order - 1))

@@ -34,6 +34,7 @@ class ElmanCell(nn.Module):
 
     def forward(self, x_t: torch.Tensor, h_prev: torch.Tensor) -> torch.Tensor:
         """x_t: (B, input_size), h_prev: (B, hidden_size) -> h_t: (B, hidden_size)."""
+        check_step(self, x_t, h_prev)
         return torch.tanh(x_t @ self.W_xh + h_prev @ self.W_hh + self.b)
 
     @torch.no_grad()
@@ -48,6 +49,45 @@ class ElmanCell(nn.Module):
         rnn.bias_ih_l0.copy_(self.b)
         rnn.bias_hh_l0.zero_()
         return rnn
+
+
+def check_step(cell: nn.Module, x_t: torch.Tensor, *state: torch.Tensor) -> None:
+    """Raise ShapeError unless x_t is (B, input_size) and each state part (B, hidden_size).
+
+    A cell computes one time step; without this check a whole (B, T, F) sequence would
+    broadcast silently into a (B, T, H) "state".
+    """
+    if x_t.dim() != 2 or x_t.shape[1] != cell.input_size:
+        hint = (
+            "; a whole sequence (batch, time, features) goes through rnn_unroll(cell, x)"
+            if x_t.dim() == 3
+            else ""
+        )
+        raise ShapeError(
+            f"{type(cell).__name__} takes one time step x_t of shape (batch, input_size="
+            f"{cell.input_size}), got {tuple(x_t.shape)}{hint}"
+        )
+    want = (x_t.shape[0], cell.hidden_size)
+    for part in state:
+        if part.shape != want:
+            raise ShapeError(
+                f"{type(cell).__name__}'s previous state must be (batch, hidden_size) = {want}, "
+                f"got {tuple(part.shape)}"
+            )
+
+
+def check_token_ids(x: torch.Tensor, vocab_size: int) -> None:
+    """Raise ShapeError unless x is (batch, time >= 1) int64 ids in 0..vocab_size-1."""
+    if x.dim() != 2 or x.dtype != torch.int64:
+        raise ShapeError(f"x must be (batch, time) int64 token ids, got {tuple(x.shape)} {x.dtype}")
+    if x.shape[1] == 0:
+        raise ShapeError("x has 0 time steps; a sequence needs at least one token")
+    low, high = int(x.min()), int(x.max())
+    if low < 0 or high >= vocab_size:
+        raise ShapeError(
+            f"token ids must lie in 0..{vocab_size - 1} (vocab_size={vocab_size}), found "
+            f"{low}..{high}; encode with the tokenizer the model was built for"
+        )
 
 
 def rnn_unroll(cell: nn.Module, x: torch.Tensor, h0=None):
@@ -114,7 +154,28 @@ class RNNLMConfig:
     band: int = 3  # width of the band when connectivity == "banded"
 
 
-_CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}  # the fused torch.nn layers, by name
+
+
+def make_recurrent(
+    cell: str,
+    input_size: int,
+    hidden_size: int,
+    num_layers: int = 1,
+    dropout: float = 0.0,
+    bidirectional: bool = False,
+) -> nn.RNNBase:
+    """A batch-first ``nn.RNN`` / ``nn.LSTM`` / ``nn.GRU`` chosen by name."""
+    if cell not in CELLS:
+        raise ValueError(f"cell must be one of {sorted(CELLS)}, got {cell!r}")
+    return CELLS[cell](
+        input_size,
+        hidden_size,
+        num_layers,
+        batch_first=True,
+        dropout=dropout if num_layers > 1 else 0.0,
+        bidirectional=bidirectional,
+    )
 
 
 class RNNLM(nn.Module):
@@ -122,18 +183,12 @@ class RNNLM(nn.Module):
 
     def __init__(self, config: RNNLMConfig):
         super().__init__()
-        if config.cell not in _CELLS:
-            raise ValueError(f"cell must be one of {sorted(_CELLS)}, got {config.cell!r}")
         if config.connectivity != "full" and config.cell != "rnn":
             raise ValueError("restricted W_hh connectivity is implemented for the Elman 'rnn' only")
         self.config = config
         self.embed = nn.Embedding(config.vocab_size, config.embed_size)
-        self.rnn = _CELLS[config.cell](
-            config.embed_size,
-            config.hidden_size,
-            config.num_layers,
-            batch_first=True,
-            dropout=config.dropout if config.num_layers > 1 else 0.0,
+        self.rnn = make_recurrent(
+            config.cell, config.embed_size, config.hidden_size, config.num_layers, config.dropout
         )
         self.drop = nn.Dropout(config.dropout)
         self.head = nn.Linear(config.hidden_size, config.vocab_size)
@@ -154,12 +209,7 @@ class RNNLM(nn.Module):
 
     def forward(self, x: torch.Tensor, state=None):
         """x: (B, T) int64 token ids -> logits (B, T, vocab_size) and the final state."""
-        if x.dim() != 2 or x.dtype != torch.int64:
-            raise ShapeError(
-                f"x must be (batch, time) int64 token ids, got {tuple(x.shape)} {x.dtype}"
-            )
-        if x.shape[1] == 0:
-            raise ShapeError("x has 0 time steps; a sequence needs at least one token")
+        check_token_ids(x, self.config.vocab_size)
         if state is not None:
             self._check_state(state, x.shape[0])
         out, state = self.rnn(self.embed(x), state)  # (B, T, H)

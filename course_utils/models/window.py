@@ -15,6 +15,7 @@ import torch
 import torch.nn as nn
 
 from course_utils.errors import ShapeError
+from course_utils.models.rnn import check_token_ids
 
 
 @dataclass
@@ -44,12 +45,7 @@ class WindowLM(nn.Module):
 
     def forward(self, x: torch.Tensor, state: torch.Tensor | None = None):
         """x: (B, T) int64 ids -> logits (B, T, V), and the last ``context`` ids as the state."""
-        if x.dim() != 2 or x.dtype != torch.int64:
-            raise ShapeError(
-                f"x must be (batch, time) int64 token ids, got {tuple(x.shape)} {x.dtype}"
-            )
-        if x.shape[1] == 0:
-            raise ShapeError("x has 0 time steps; a sequence needs at least one token")
+        check_token_ids(x, self.config.vocab_size)
         batch, c = x.shape[0], self.config.context
         if state is None:
             state = torch.full((batch, c), self.pad_id, dtype=torch.int64, device=x.device)
