@@ -2,7 +2,8 @@
 
 Why not :func:`course_utils.train.train_lm`? That loop is built around one long token
 stream: truncated BPTT, a hidden state carried from one chunk to the next, validation
-by perplexity, checkpoints. The tasks of notebook 04 have none of that: every batch is
+by perplexity, checkpoints. The classifiers, taggers and regressors of notebook 04 and the
+seq2seq and captioning models of notebooks 05-06 have none of that: every batch is
 a fresh set of independent sequences (drawn by a generator, or taken from a labelled
 set) with a target, and the state starts from zero each time. :func:`fit` is the plain
 loop for them (Adam, gradient clipping as in Pascanu et al. 2013, a progress bar, a

@@ -46,17 +46,9 @@ def perplexity(nll_nats: float) -> float:
     return math.exp(nll_nats)
 
 
-def bits_per_token(nll_nats: float) -> float:
+def bits_per_char(nll_nats: float) -> float:
     """Mean NLL in bits: ``nll / ln 2`` (bits per character for a character model)."""
     return nll_nats / math.log(2)
-
-
-bits_per_char = bits_per_token
-
-
-def nll_from_perplexity(ppl: float) -> float:
-    """Inverse of :func:`perplexity`."""
-    return math.log(ppl)
 
 
 def per_char_nll(nll_per_token: float, tokens: int, chars: int) -> float:
@@ -234,13 +226,8 @@ def bleu(
     standard) for ordinary text, "none" for sequences already split into space-separated
     tokens, such as phonemes ("HH AH0 L OW1"), so that each symbol is one token.
     """
-    try:
-        from sacrebleu.metrics import BLEU  # imported here: only BLEU needs it
-    except ImportError:
-        raise ImportError(
-            "bleu() needs the `sacrebleu` package, which is not installed: run `make setup` "
-            "(it installs the pinned sacrebleu from pyproject.toml)"
-        ) from None
+    from sacrebleu.metrics import BLEU  # imported here: only BLEU needs it (slow import)
+
     _check_pairs(hypotheses, references)
     several = all(isinstance(r, (list, tuple)) for r in references)
     per_item = [list(r) for r in references] if several else [[r] for r in references]

@@ -65,24 +65,6 @@ def plot_histories(histories: Mapping[str, History], smooth: int = 20, title: st
     return fig
 
 
-def bar_chart(
-    values: Mapping[str, float],
-    ylabel: str,
-    title: str = "",
-    reference: float | None = None,
-    reference_label: str = "",
-):
-    """One bar per named value, with an optional horizontal reference line."""
-    fig, ax = plt.subplots(figsize=(6, 3.4))
-    ax.bar(list(values), list(values.values()), color="tab:blue")
-    if reference is not None:
-        ax.axhline(reference, color="tab:red", linestyle="--", label=reference_label)
-        ax.legend()
-    ax.set(ylabel=ylabel, title=title)
-    fig.tight_layout()
-    return fig
-
-
 def show_matrix(
     matrix, title: str = "", xlabel: str = "", ylabel: str = "", ticks: Sequence[str] | None = None
 ):

@@ -7,7 +7,6 @@ from course_utils import ShapeError, bits_per_char, cross_entropy_nats, perplexi
 from course_utils.metrics import (
     bleu,
     edit_distance,
-    nll_from_perplexity,
     per_char_nll,
     sequence_error_rate,
     token_error_rate,
@@ -38,8 +37,9 @@ def test_cross_entropy_shape_mismatch():
         cross_entropy_nats(torch.zeros(2, 5, 7), torch.zeros(5, 2, dtype=torch.int64))
 
 
-def test_perplexity_inverse():
-    assert nll_from_perplexity(perplexity(1.7)) == pytest.approx(1.7)
+def test_perplexity_is_exp_of_the_nll():
+    assert math.log(perplexity(1.7)) == pytest.approx(1.7)
+    assert perplexity(math.log(65)) == pytest.approx(65)  # uniform over 65 characters
 
 
 def test_per_char_nll():

@@ -1,4 +1,3 @@
-import sys
 from collections import Counter
 
 import pytest
@@ -49,14 +48,6 @@ def test_unknown_locale():
 def test_too_large_per_locale_says_how_many_there_are():
     with pytest.raises(DatasetError, match=r"cs_CZ has only 198 .* per_locale=198 or less"):
         load_names(per_locale=200)
-
-
-def test_missing_faker_says_run_make_setup(monkeypatch):
-    for name in [m for m in sys.modules if m == "faker" or m.startswith("faker.")]:
-        monkeypatch.delitem(sys.modules, name)
-    monkeypatch.setitem(sys.modules, "faker", None)  # makes `import faker` fail
-    with pytest.raises(DatasetError, match="make setup"):
-        load_names(("en_US", "de_DE"), per_locale=10)
 
 
 def test_bad_arguments():

@@ -12,7 +12,7 @@ from course_utils import (
     copy_memory,
     copy_memory_baseline,
 )
-from course_utils.data.synthetic import COPY_BLANK, COPY_DELIMITER
+from course_utils.data.synthetic import COPY_BLANK
 
 
 def gen(seed=0):
@@ -54,7 +54,7 @@ def test_copy_memory_layout():
     symbols = x[:, :10]
     assert ((symbols >= 1) & (symbols <= 8)).all()
     assert (x[:, 10:16] == COPY_BLANK).all()  # delay - 1 = 6 blanks
-    assert (x[:, 16] == COPY_DELIMITER).all()
+    assert (x[:, 16] == 8 + 1).all()  # the delimiter: n_symbols + 1
     assert (x[:, 17:] == COPY_BLANK).all()  # 10 blanks while writing
     assert (y[:, :-10] == COPY_BLANK).all()
     assert torch.equal(y[:, -10:], symbols)

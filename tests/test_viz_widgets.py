@@ -33,11 +33,6 @@ def test_plot_histories():
     assert isinstance(fig, Figure) and len(fig.axes[0].lines) == 2
 
 
-def test_bar_chart_with_reference():
-    fig = viz.bar_chart({"a": 1.0, "b": 2.0}, "nats", reference=1.5, reference_label="uniform")
-    assert isinstance(fig, Figure) and len(fig.axes[0].patches) == 2
-
-
 def test_show_matrix_with_ticks():
     fig = viz.show_matrix(np.eye(3), title="W", ticks=["x", "y", "z"])
     assert isinstance(fig, Figure)

@@ -98,8 +98,3 @@ def lm_batches(
     if partition == "sequential":
         return sequential_batches(ids, batch_size, seq_len, generator, random_lengths)
     raise ValueError(f"partition must be one of {PARTITIONS}, got {partition!r}")
-
-
-def num_batches(n_tokens: int, batch_size: int, seq_len: int) -> int:
-    """How many full minibatches one epoch yields at worst (largest random offset)."""
-    return (n_tokens - seq_len) // seq_len // batch_size

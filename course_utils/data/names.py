@@ -52,13 +52,8 @@ class NameDataset:
 
 
 def _faker_person_modules():
-    try:
-        import faker.providers.person as person
-    except ImportError:
-        raise DatasetError(
-            "the names data set needs the `faker` package, which is not installed: "
-            "run `make setup` (it installs the pinned faker from pyproject.toml)"
-        ) from None
+    import faker.providers.person as person  # imported here: slow, and only this data set needs it
+
     return person
 
 

@@ -26,7 +26,6 @@ from course_utils.errors import ShapeError
 ADDING_BASELINE_MSE = 1 / 6  # MSE of always predicting 1.0: Var of a sum of two U(0, 1)
 
 COPY_BLANK = 0  # the blank symbol of copy memory; data symbols are 1..n_symbols
-COPY_DELIMITER = 9  # the "now write" signal, n_symbols + 1 (9 for the default 8 symbols)
 COPY_VOCAB_SIZE = 10  # blank + 8 symbols + delimiter: n_symbols + 2 in general
 
 

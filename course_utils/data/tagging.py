@@ -80,12 +80,8 @@ TEMPLATES = _PER_FIRST + _LOC_FIRST + _CONTEXT_FIRST
 
 
 def _faker(locale: str, seed: int):
-    try:
-        from faker import Faker
-    except ImportError:
-        raise DatasetError(
-            "the tagging data needs the `faker` package, which is not installed: run `make setup`"
-        ) from None
+    from faker import Faker  # imported here: slow, and only this data set needs it
+
     try:
         fake = Faker(locale)
     except AttributeError:  # faker's way of saying "no such locale"

@@ -1,6 +1,6 @@
 """Generate student notebooks from solution notebooks: solutions stubbed, hidden tests removed.
 
-python -m course_utils.grading.student notebooks build/student
+python -m course_utils.grading student notebooks build/student
 """
 
 from __future__ import annotations
