@@ -4,7 +4,13 @@ import torch.nn as nn
 from torch.func import functional_call
 
 from course_utils import RNNLM, ElmanCell, RNNLMConfig, ShapeError, rnn_unroll
-from course_utils.models import connectivity_mask
+from course_utils.models import (
+    CaptionConfig,
+    Captioner,
+    Seq2Seq,
+    Seq2SeqConfig,
+    connectivity_mask,
+)
 
 
 class Unrolled(nn.Module):
@@ -168,3 +174,19 @@ def test_rnnlm_rejects_mismatched_state():
     model = RNNLM(RNNLMConfig(5, 4, 6))
     with pytest.raises(ShapeError):
         model(torch.zeros(2, 3, dtype=torch.int64), torch.zeros(1, 3, 6))
+
+
+def test_num_parameters_has_one_meaning_for_every_model():
+    """The model's size: all entries less masked ones; freezing does not change it."""
+    full = RNNLM(RNNLMConfig(7, embed_size=3, hidden_size=5))
+    everything = sum(p.numel() for p in full.parameters())
+    assert full.num_parameters() == everything
+    full.requires_grad_(False)
+    assert full.num_parameters() == everything
+    banded = RNNLM(RNNLMConfig(7, embed_size=3, hidden_size=5, connectivity="diagonal"))
+    assert banded.num_parameters() == everything - (5 * 5 - 5)  # only W_hh's diagonal is free
+    for model in (
+        Seq2Seq(Seq2SeqConfig(6, 7, 0, 1, 2, embed_size=4, hidden_size=6, attention_size=5)),
+        Captioner(CaptionConfig(9, 1, 2, 0, channels=4, embed_size=4, hidden_size=6)),
+    ):
+        assert model.num_parameters() == sum(p.numel() for p in model.parameters())

@@ -17,7 +17,7 @@ the same output however far it was padded.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import torch
 import torch.nn as nn
@@ -25,6 +25,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from course_utils.data.padding import check_lengths
 from course_utils.errors import ShapeError
+from course_utils.models.base import CourseModel
 from course_utils.models.rnn import check_token_ids, make_recurrent
 
 
@@ -91,16 +92,8 @@ def final_state(h_n, num_layers: int, bidirectional: bool) -> torch.Tensor:
     return torch.cat(list(h), dim=-1)  # (B, D * H)
 
 
-class _Readout(nn.Module):
+class _Readout(CourseModel):
     """What every model here shares: parameter count, config as a dict, id checks."""
-
-    def num_parameters(self) -> int:
-        """Trainable parameters."""
-        return sum(p.numel() for p in self.parameters() if p.requires_grad)
-
-    def config_dict(self) -> dict:
-        """The config as a plain dict (for checkpoints and tables)."""
-        return asdict(self.config)
 
     def _check_ids(self, ids: torch.Tensor, lengths: torch.Tensor | None = None) -> None:
         if lengths is not None:

@@ -12,12 +12,13 @@ compared number for number (:meth:`ElmanCell.copy_to_torch`).
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import torch
 import torch.nn as nn
 
 from course_utils.errors import ShapeError
+from course_utils.models.base import CourseModel
 
 
 class ElmanCell(nn.Module):
@@ -178,7 +179,7 @@ def make_recurrent(
     )
 
 
-class RNNLM(nn.Module):
+class RNNLM(CourseModel):
     """Embedding -> recurrent layers (fused torch.nn kernel) -> linear layer to vocab logits."""
 
     def __init__(self, config: RNNLMConfig):
@@ -227,13 +228,8 @@ class RNNLM(nn.Module):
                 f"got {got}; pass the state this model returned, or None to start from zeros"
             )
 
-    def num_parameters(self) -> int:
-        """Trainable parameters, not counting recurrent weights the connectivity mask forbids."""
-        total = sum(p.numel() for p in self.parameters() if p.requires_grad)
-        if hasattr(self, "hh_mask"):
-            total -= int((self.hh_mask == 0).sum()) * self.config.num_layers
-        return total
-
-    def config_dict(self) -> dict:
-        """The config as a plain dict (stored in checkpoints)."""
-        return asdict(self.config)
+    def masked_entries(self) -> int:
+        """The W_hh entries the connectivity mask holds at zero, in every layer."""
+        if not hasattr(self, "hh_mask"):
+            return 0
+        return int((self.hh_mask == 0).sum()) * self.config.num_layers

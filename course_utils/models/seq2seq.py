@@ -19,7 +19,7 @@ own previous prediction (scheduled sampling, Bengio et al. 2015). For decoding,
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import torch
 import torch.nn as nn
@@ -28,6 +28,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 from course_utils.data.padding import check_lengths, length_mask
 from course_utils.errors import ShapeError
 from course_utils.models.attention import ATTENTION
+from course_utils.models.base import CourseModel
 
 
 @dataclass
@@ -56,7 +57,7 @@ class Seq2SeqConfig:
             )
 
 
-class Seq2Seq(nn.Module):
+class Seq2Seq(CourseModel):
     """Bidirectional GRU encoder + GRU decoder with an optional attention module."""
 
     def __init__(self, config: Seq2SeqConfig):
@@ -73,12 +74,6 @@ class Seq2Seq(nn.Module):
         self.cell = nn.GRUCell(c.embed_size + H, H)  # input: [previous token; context]
         self.out = nn.Linear(H + H + c.embed_size, c.tgt_vocab_size)  # from [state; context; token]
         self.dropout = nn.Dropout(c.dropout)
-
-    def config_dict(self) -> dict:
-        return asdict(self.config)
-
-    def num_parameters(self) -> int:
-        return sum(p.numel() for p in self.parameters())
 
     def start(self, src: torch.Tensor, src_lengths: torch.Tensor) -> tuple:
         """Encode a batch: src (B, S) int64 padded ids, src_lengths (B,) -> the decoder's state.

@@ -9,12 +9,13 @@ recurrent models, so the same training loop trains it; its "state" is just the l
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import torch
 import torch.nn as nn
 
 from course_utils.errors import ShapeError
+from course_utils.models.base import CourseModel
 from course_utils.models.rnn import check_token_ids
 
 
@@ -28,7 +29,7 @@ class WindowLMConfig:
     hidden_size: int = 256  # width of the MLP's hidden layer
 
 
-class WindowLM(nn.Module):
+class WindowLM(CourseModel):
     """Embeddings of the last ``context`` tokens -> concat -> MLP -> next-token logits."""
 
     def __init__(self, config: WindowLMConfig):
@@ -59,11 +60,3 @@ class WindowLM(nn.Module):
         windows = padded.unfold(1, c, 1)[:, 1:]  # (B, T, c)
         emb = self.embed(windows).flatten(2)  # (B, T, c * E)
         return self.mlp(emb), padded[:, -c:]
-
-    def num_parameters(self) -> int:
-        """Trainable parameters."""
-        return sum(p.numel() for p in self.parameters() if p.requires_grad)
-
-    def config_dict(self) -> dict:
-        """The config as a plain dict (stored in checkpoints)."""
-        return asdict(self.config)
