@@ -15,6 +15,7 @@ numbers depend on the machine.
 from __future__ import annotations
 
 import argparse
+import statistics
 import time
 
 import torch
@@ -38,19 +39,24 @@ def _time(step, device: torch.device, repeats: int) -> float:
     return time.perf_counter() - start
 
 
-def compare(steps: dict, tokens: int, device: torch.device, repeats: int, rounds: int = 5) -> dict:
-    """Tokens/s of each step function, best of ``rounds`` interleaved rounds.
+def compare(
+    scratch, fused, tokens: int, device: torch.device, repeats: int, rounds: int = 9
+) -> tuple[float, float, float, float, float]:
+    """Time both in ``rounds`` interleaved rounds -> (scratch tokens/s, fused tokens/s,
+    median ratio fused/scratch, lowest ratio, highest ratio), speeds the medians.
 
-    Interleaving and keeping the best round makes the ratio robust to other load on
-    the machine: both contenders see the same background noise.
+    Interleaving makes each round's ratio robust to other load on the machine (both
+    contenders see the same background noise); the spread of the per-round ratios shows
+    how far one number can be trusted.
     """
-    for step in steps.values():  # warm-up: allocator, thread pools, lazy init
-        step()
-    best = {name: float("inf") for name in steps}
+    scratch(), fused()  # warm-up: allocator, thread pools, lazy init
+    times = {"scratch": [], "fused": []}
     for _ in range(rounds):
-        for name, step in steps.items():
-            best[name] = min(best[name], _time(step, device, repeats))
-    return {name: tokens * repeats / seconds for name, seconds in best.items()}
+        times["scratch"].append(_time(scratch, device, repeats))
+        times["fused"].append(_time(fused, device, repeats))
+    ratios = [a / b for a, b in zip(times["scratch"], times["fused"])]
+    speed = {k: tokens * repeats / statistics.median(v) for k, v in times.items()}
+    return speed["scratch"], speed["fused"], statistics.median(ratios), min(ratios), max(ratios)
 
 
 CELLS = {
@@ -64,8 +70,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", default=None, help="cpu, cuda or mps (default: best)")
     parser.add_argument("--cells", nargs="+", default=list(CELLS), choices=list(CELLS))
-    # 64: notebook 04's memory tasks; 128: the language models of notebooks 02-04; 512: large
-    parser.add_argument("--hidden", type=int, nargs="+", default=[64, 128, 512])
+    # 64: notebook 04's memory tasks; 128: the language models of notebooks 02-04; 256, 512
+    parser.add_argument("--hidden", type=int, nargs="+", default=[64, 128, 256, 512])
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--seq-len", type=int, default=64)
     parser.add_argument("--input-size", type=int, default=64)
@@ -75,10 +81,11 @@ def main() -> None:
     set_seed(0)
     print(
         f"device={device}  batch={args.batch_size}  seq_len={args.seq_len}  "
-        f"threads={torch.get_num_threads()}  (tokens/s; ratio = torch.nn / scratch)"
+        f"threads={torch.get_num_threads()}  (tokens/s, medians of interleaved rounds; "
+        "ratio = torch.nn / scratch, median [lowest-highest] over the rounds)"
     )
-    header = f"{'scratch':>12} {'torch.nn':>12} {'ratio':>8}"
-    print(f"{'':>11} {'forward only (inference)':^34} {'forward + backward (training)':^34}")
+    header = f"{'scratch':>12} {'torch.nn':>12} {'ratio [spread]':>20}"
+    print(f"{'':>11} {'forward only (inference)':^46} {'forward + backward (training)':^46}")
     print(f"{'cell':>4} {'hidden':>6} {header} {header}")
     for name in args.cells:
         cell_cls, torch_cls = CELLS[name]
@@ -108,9 +115,11 @@ def main() -> None:
             tokens = args.batch_size * args.seq_len
             row = f"{name:>4} {hidden:>6}"
             for scratch, fast in ((scratch_forward, fused_forward), (scratch_train, fused_train)):
-                speed = compare({"scratch": scratch, "fused": fast}, tokens, device, args.repeats)
-                ratio = speed["fused"] / speed["scratch"]
-                row += f" {speed['scratch']:>12,.0f} {speed['fused']:>12,.0f} {ratio:>7.2f}x"
+                slow_speed, fast_speed, ratio, low, high = compare(
+                    scratch, fast, tokens, device, args.repeats
+                )
+                row += f" {slow_speed:>12,.0f} {fast_speed:>12,.0f} {ratio:>7.2f}x"
+                row += f" [{low:.2f}-{high:.2f}]"
             print(row)
 
 

@@ -36,9 +36,20 @@ class GRUCell(nn.Module):
         self.W_x, self.b_x = param(input_size, 3 * hidden_size), param(3 * hidden_size)
         self.W_h, self.b_h = param(hidden_size, 3 * hidden_size), param(3 * hidden_size)
 
+    def project_input(self, x: torch.Tensor) -> torch.Tensor:
+        """x: (..., input_size) -> x W_x + b_x: (..., 3H), the gates' part that ignores the past.
+
+        :func:`rnn_unroll` computes it for all time steps in one matrix product.
+        """
+        return x @ self.W_x + self.b_x
+
     def gates(self, x_t: torch.Tensor, h_prev: torch.Tensor) -> tuple[torch.Tensor, ...]:
         """The gate activations (r, z, n), each (B, hidden_size)."""
-        xr, xz, xn = (x_t @ self.W_x + self.b_x).chunk(3, dim=1)  # (B, H) each
+        return self.gates_from(self.project_input(x_t), h_prev)
+
+    def gates_from(self, xw_t: torch.Tensor, h_prev: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        """The gates (r, z, n) from the projected input xw_t (B, 3H) and h_prev (B, H)."""
+        xr, xz, xn = xw_t.chunk(3, dim=1)  # (B, H) each
         hr, hz, hn = (h_prev @ self.W_h + self.b_h).chunk(3, dim=1)
         r = torch.sigmoid(xr + hr)  # how much of the past may shape the candidate
         z = torch.sigmoid(xz + hz)  # how much of the past to keep as it is
@@ -48,7 +59,11 @@ class GRUCell(nn.Module):
     def forward(self, x_t: torch.Tensor, h_prev: torch.Tensor) -> torch.Tensor:
         """x_t: (B, input_size), h_prev: (B, H) -> h_t: (B, H)."""
         check_step(self, x_t, h_prev)
-        _, z, n = self.gates(x_t, h_prev)
+        return self.step(self.project_input(x_t), h_prev)
+
+    def step(self, xw_t: torch.Tensor, h_prev: torch.Tensor) -> torch.Tensor:
+        """One step from the projected input xw_t (B, 3H) and h_prev (B, H) -> h_t (B, H)."""
+        _, z, n = self.gates_from(xw_t, h_prev)
         return (1 - z) * n + z * h_prev
 
     @torch.no_grad()

@@ -37,20 +37,36 @@ class LSTMCell(nn.Module):
         self.W_h = nn.Parameter(torch.empty(hidden_size, 4 * hidden_size).uniform_(-bound, bound))
         self.b = nn.Parameter(torch.empty(4 * hidden_size).uniform_(-bound, bound))
 
-    def gates(self, x_t: torch.Tensor, h_prev: torch.Tensor) -> tuple[torch.Tensor, ...]:
-        """The four gate activations (i, f, g, o), each (B, hidden_size)."""
-        pre = x_t @ self.W_x + h_prev @ self.W_h + self.b  # (B, 4H): all gates in one matmul
+    def project_input(self, x: torch.Tensor) -> torch.Tensor:
+        """x: (..., input_size) -> x W_x + b: (..., 4H), the gates' part that ignores the past.
+
+        It does not depend on h, so :func:`rnn_unroll` computes it for all time steps in one
+        matrix product before the loop: only the recurrent part is sequential.
+        """
+        return x @ self.W_x + self.b
+
+    def gates_from(self, xw_t: torch.Tensor, h_prev: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        """The gates from the projected input xw_t (B, 4H) and h_prev (B, H): (i, f, g, o)."""
+        pre = torch.addmm(xw_t, h_prev, self.W_h)  # xw_t + h_prev W_h: (B, 4H), one kernel
         i, f, g, o = pre.chunk(4, dim=1)
         return torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
 
-    def forward(self, x_t: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor]):
-        """x_t: (B, input_size), state: (h, c) each (B, H) -> new (h, c)."""
+    def gates(self, x_t: torch.Tensor, h_prev: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        """The four gate activations (i, f, g, o), each (B, hidden_size)."""
+        return self.gates_from(self.project_input(x_t), h_prev)
+
+    def step(self, xw_t: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor]):
+        """One step from the projected input xw_t (B, 4H) and state (h, c) -> new (h, c)."""
         h_prev, c_prev = state
-        check_step(self, x_t, h_prev, c_prev)
-        i, f, g, o = self.gates(x_t, h_prev)
+        i, f, g, o = self.gates_from(xw_t, h_prev)
         c = f * c_prev + i * g  # keep some old memory, write some new
         h = o * torch.tanh(c)  # show part of the memory to the next layer
         return h, c
+
+    def forward(self, x_t: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor]):
+        """x_t: (B, input_size), state: (h, c) each (B, H) -> new (h, c)."""
+        check_step(self, x_t, *state)
+        return self.step(self.project_input(x_t), state)
 
     @torch.no_grad()
     def copy_to_torch(self, lstm: nn.LSTM) -> nn.LSTM:

@@ -118,9 +118,16 @@ def rnn_unroll(cell: nn.Module, x: torch.Tensor, h0=None):
         if n_parts > 1:
             want = f"a tuple of {n_parts} tensors {want}"
         raise ShapeError(f"h0 must be {want}, got {[tuple(p.shape) for p in parts]}")
+    # A cell with project_input (LSTM, GRU) splits a step into x_t W_x + b, which does not
+    # depend on the past, and the recurrence: the first runs for all T steps in one matrix
+    # product (fast), leaving only the recurrence to the loop.
+    # unbind, not xw[:, t]: backward then stacks the T gradients once instead of adding each
+    # step's into a fresh (B, T, k * H) tensor of zeros (T times the memory traffic).
+    fast = hasattr(cell, "project_input")
+    inputs = (cell.project_input(x) if fast else x).unbind(1)  # T tensors (B, k * H) or (B, F)
     outputs = []
-    for t in range(x.shape[1]):
-        state = cell(x[:, t], state)
+    for x_t in inputs:
+        state = cell.step(x_t, state) if fast else cell(x_t, state)
         outputs.append(state[0] if isinstance(state, tuple) else state)  # h_t: (B, H)
     return torch.stack(outputs, dim=1), state  # (B, T, H), last state
 
