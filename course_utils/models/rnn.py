@@ -97,6 +97,9 @@ def rnn_unroll(cell: nn.Module, x: torch.Tensor, h0=None):
     x: (B, T, input_size); h0: the initial state, (B, hidden) or for an LSTM a tuple
     (h, c) of two (B, hidden), or None for zeros
     -> outputs (B, T, hidden) (every h_t) and the last state (shaped like h0).
+
+    A cell with ``project_input`` and ``step`` (LSTMCell, GRUCell) runs through those two, so
+    a subclass that changes the step must override ``step``: its ``forward`` is not called.
     """
     if x.dim() != 3:
         raise ShapeError(f"x must be (batch, time, features), got shape {tuple(x.shape)}")
