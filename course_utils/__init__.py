@@ -108,10 +108,20 @@ from course_utils.models import (
     rnn_unroll,
     select_ngram,
 )
-from course_utils.train import History, TrainConfig, evaluate_lm, learning_rate, train_lm
+from course_utils.train import (
+    Batches,
+    History,
+    TokenStream,
+    TrainConfig,
+    evaluate_lm,
+    train,
+    train_lm,
+)
 from course_utils.translate import Translation, beam_translate, translate
 
 __all__ = [
+    "Batches",
+    "TokenStream",
     "CaptionSet",
     "CaptionedImage",
     "caption_vocab",
@@ -196,7 +206,6 @@ __all__ = [
     "load_corpus",
     "load_names",
     "load_parallel_tsv",
-    "learning_rate",
     "load_tokenizer",
     "make_tagging_data",
     "masked_cross_entropy",
@@ -215,5 +224,6 @@ __all__ = [
     "split_pairs",
     "tagging_vocab",
     "token_error_rate",
+    "train",
     "train_lm",
 ]

@@ -7,8 +7,8 @@ from course_utils.data.padding import IGNORE_INDEX, PAD
 from course_utils.decoding import beam_search, greedy_decode
 from course_utils.device import set_seed
 from course_utils.errors import ShapeError
-from course_utils.fit import fit
 from course_utils.models.captioning import CaptionConfig, Captioner
+from course_utils.train import Batches, TrainConfig, train
 
 CAPTIONS = ["a red square", "a blue circle", "A red circle."]
 
@@ -97,7 +97,7 @@ def test_learns_to_name_the_colour(attention):
     )
     m = Captioner(config)
     loss = lambda logits, y: F.cross_entropy(logits.flatten(0, 1), y.flatten())
-    fit(m, batch, loss, 60, 1e-2, torch.device("cpu"), generator=torch.Generator(), progress=False)
+    train(m, Batches(batch), TrainConfig(max_steps=60, lr=1e-2), torch.device("cpu"), loss_fn=loss)
     m.eval()
     out = greedy_decode(
         m.step, m.start(torch.stack([red, blue])), 2, vocab.stoi[START], vocab.stoi[END], 5

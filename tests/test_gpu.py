@@ -5,6 +5,7 @@ import torch
 
 from course_utils import (
     RNNLM,
+    Batches,
     ClassifierConfig,
     PairVocab,
     RegressorConfig,
@@ -18,9 +19,9 @@ from course_utils import (
     TrainConfig,
     adding_problem,
     beam_translate,
-    fit,
     pad_sequences,
     set_seed,
+    train,
     train_lm,
     translate,
 )
@@ -67,20 +68,16 @@ def test_packed_classifier_and_tagger_on_cuda_match_cpu(bidirectional):
         torch.testing.assert_close(cuda_out.cpu(), cpu_out, atol=1e-3, rtol=1e-3)
 
 
-def test_fit_on_cuda():
+def test_train_batches_on_cuda():
     set_seed(0)
     model = SequenceRegressor(RegressorConfig(hidden_size=16))
-    gen = torch.Generator().manual_seed(0)
-    losses = fit(
+    losses = train(
         model,
-        lambda step, g: adding_problem(32, 10, g),
-        torch.nn.functional.mse_loss,
-        20,
-        1e-2,
+        Batches(lambda step, g: adding_problem(32, 10, g)),
+        TrainConfig(max_steps=20, lr=1e-2),
         CUDA,
-        generator=gen,
-        progress=False,
-    )
+        loss_fn=torch.nn.functional.mse_loss,
+    ).train_loss
     assert next(model.parameters()).device.type == "cuda" and len(losses) == 20
 
 
@@ -125,16 +122,13 @@ def test_captioner_trains_with_mixed_precision_on_cuda():
         model = Captioner(
             CaptionConfig(9, 2, 3, 1, channels=8, embed_size=8, hidden_size=16, attention=attention)
         )
-        losses = fit(
+        losses = train(
             model,
-            lambda step: ((images, caps), targets),
-            lambda logits, y: torch.nn.functional.cross_entropy(
+            Batches(lambda step, g: ((images, caps), targets)),
+            TrainConfig(max_steps=40, lr=1e-2, mixed_precision=True),
+            CUDA,
+            loss_fn=lambda logits, y: torch.nn.functional.cross_entropy(
                 logits.float().flatten(0, 1), y.flatten()
             ),
-            40,
-            1e-2,
-            CUDA,
-            progress=False,
-            mixed_precision=True,
-        )
+        ).train_loss
         assert losses[-1] < 0.5 * losses[0]

@@ -8,8 +8,8 @@ from course_utils.data.pairs import PairVocab
 from course_utils.decoding import beam_search, greedy_decode
 from course_utils.device import set_seed
 from course_utils.errors import ShapeError
-from course_utils.fit import fit
 from course_utils.models.seq2seq import Seq2Seq, Seq2SeqConfig
+from course_utils.train import Batches, TrainConfig, train
 from course_utils.translate import beam_translate, translate
 
 VOCAB = PairVocab.build([("abcd", "abcd")])
@@ -96,16 +96,8 @@ def test_learns_to_reverse_strings(attention):
     """A model that stops learning fails this: reversal needs every source position."""
     m = model(attention)
     loss = lambda logits, y: F.cross_entropy(logits.flatten(0, 1), y.flatten())
-    fit(
-        m,
-        reversal_batch,
-        loss,
-        300,
-        1e-2,
-        torch.device("cpu"),
-        generator=torch.Generator(),
-        progress=False,
-    )
+    cfg = TrainConfig(max_steps=300, lr=1e-2)
+    train(m, Batches(reversal_batch), cfg, torch.device("cpu"), loss_fn=loss)
     m.eval()
     tests = ["abc", "dcab", "a", "bbad", "cadbac", "ddca"]
     src, lengths = VOCAB.encode_sources(tests)

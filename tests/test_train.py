@@ -12,7 +12,6 @@ from course_utils import (
     TrainConfig,
     TrainingError,
     evaluate_lm,
-    learning_rate,
     set_seed,
     train_lm,
 )
@@ -168,13 +167,15 @@ def test_unknown_optimizer_is_refused(char_tok, tiny_ids, cpu):
         train_lm(tiny_model(len(char_tok)), tiny_ids, tiny_ids, config(optimizer="lbfgs"), cpu)
 
 
-def test_cosine_learning_rate_runs_from_lr_to_lr_min():
-    cfg = config(max_steps=100, lr=1e-2, lr_decay="cosine", lr_min=1e-3)
-    rates = [learning_rate(cfg, step) for step in range(101)]
-    assert rates[0] == pytest.approx(1e-2) and rates[100] == pytest.approx(1e-3)
+def test_cosine_learning_rate_runs_from_lr_to_lr_min(char_tok, tiny_ids, cpu):
+    cfg = config(max_steps=100, lr=1e-2, lr_decay="cosine", lr_min=1e-3, batch_size=2, seq_len=4)
+    rates = train_lm(tiny_model(len(char_tok)), tiny_ids, tiny_ids[:50], cfg, cpu).lr
+    assert len(rates) == 100 and rates[0] == pytest.approx(1e-2)
     assert rates[50] == pytest.approx(5.5e-3)  # halfway: the mean of the two
+    assert rates[99] == pytest.approx(1e-3, abs=1e-5)  # one step before the end: lr_min
     assert all(a >= b for a, b in zip(rates, rates[1:]))  # never rises
-    assert learning_rate(config(lr=3e-3), 7) == 3e-3  # "none": constant
+    constant = train_lm(tiny_model(len(char_tok)), tiny_ids, tiny_ids[:50], config(lr=3e-3), cpu)
+    assert set(constant.lr) == {3e-3}  # "none": constant
 
 
 def test_unknown_lr_decay_is_refused(char_tok, tiny_ids, cpu):
