@@ -5,6 +5,7 @@ Notebooks import what they need by name, e.g.::
     from course_utils import get_device, set_seed, load_corpus, CharTokenizer, RNNLM
 """
 
+from course_utils.caption import caption_attention, caption_images
 from course_utils.checkpoint import read_checkpoint, save_checkpoint
 from course_utils.data import (
     ADDING_BASELINE_MSE,
@@ -117,7 +118,7 @@ from course_utils.train import (
     train,
     train_lm,
 )
-from course_utils.translate import Translation, beam_translate, translate
+from course_utils.translate import Translation, attention_map, beam_translate, translate
 
 __all__ = [
     "Batches",
@@ -138,6 +139,9 @@ __all__ = [
     "Translation",
     "beam_translate",
     "translate",
+    "attention_map",
+    "caption_attention",
+    "caption_images",
     "DateExample",
     "PairVocab",
     "date_alphabet",

@@ -264,3 +264,20 @@ def beam_search(
     by_score = lambda h: -h.score
     ranked = sorted(finished, key=by_score) + sorted(truncated, key=by_score)
     return ranked[:beam_size]
+
+
+@torch.no_grad()
+def decoder_attention(model: torch.nn.Module, inputs: tuple, tgt_in: torch.Tensor) -> torch.Tensor:
+    """Where a decoder looks while it reads ``tgt_in`` (1, T): attention weights (T, S), float, CPU.
+
+    ``model(*inputs, tgt_in, return_attention=True)`` must return (logits, weights (1, T, S));
+    a seq2seq model and a captioner both do. Run on a model's own greedy output, it shows
+    where the model looked for each word it wrote.
+    """
+    was_training = model.training
+    model.eval()
+    _, weights = model(*inputs, tgt_in, return_attention=True)
+    model.train(was_training)
+    if weights is None:
+        raise ValueError("this model has no attention, so there are no weights to show")
+    return weights[0].float().cpu()

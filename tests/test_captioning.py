@@ -2,6 +2,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from course_utils.caption import caption_attention, caption_images
 from course_utils.data.captions import END, START, caption_vocab, decode_caption, encode_captions
 from course_utils.data.padding import IGNORE_INDEX, PAD
 from course_utils.decoding import beam_search, greedy_decode
@@ -105,3 +106,16 @@ def test_learns_to_name_the_colour(attention):
     assert [decode_caption(t, vocab) for t in out.tokens] == ["a red", "a blue"]
     best = beam_search(m.step, m.start(blue[None]), vocab.stoi[START], vocab.stoi[END], 3, 5)[0]
     assert decode_caption(best.tokens, vocab) == "a blue"
+    # the package's captioner run: the same captions, in batches of any size
+    cpu = torch.device("cpu")
+    images = torch.stack([red, blue, blue])
+    assert caption_images(m, vocab, images, 5, cpu, batch_size=2) == ["a red", "a blue", "a blue"]
+    if attention:
+        words, weights = caption_attention(m, vocab, blue, 5, cpu)
+        assert words == ["a", "blue", "<END>"] and weights.shape == (3, 2, 2)
+        torch.testing.assert_close(weights.sum((1, 2)), torch.ones(3))  # one map per word
+    else:
+        with pytest.raises(ValueError, match="no attention"):
+            caption_attention(m, vocab, blue, 5, cpu)
+    with pytest.raises(ShapeError, match="pass the vocabulary the model was trained with"):
+        caption_images(m, caption_vocab(["a red", "a blue", "a green"]), images, 5, cpu)

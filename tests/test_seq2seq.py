@@ -10,7 +10,7 @@ from course_utils.device import set_seed
 from course_utils.errors import ShapeError
 from course_utils.models.seq2seq import Seq2Seq, Seq2SeqConfig
 from course_utils.train import Batches, TrainConfig, train
-from course_utils.translate import beam_translate, translate
+from course_utils.translate import attention_map, beam_translate, translate
 
 VOCAB = PairVocab.build([("abcd", "abcd")])
 
@@ -120,6 +120,24 @@ def test_translate_reports_truncation_unknown_tokens_and_empty_sources():
     assert all(len(t.tokens) == 3 for t in cut)  # cut at max_len, and says so
     with pytest.raises(ShapeError, match="nothing to translate"):
         translate(m, VOCAB, ["ab", ""], max_len=3, device=torch.device("cpu"))
+
+
+def test_attention_map_is_the_weights_behind_the_greedy_output():
+    m, cpu = model(), torch.device("cpu")
+    out, weights = attention_map(m, VOCAB, "abca", 6, cpu)
+    assert out.tokens == translate(m, VOCAB, ["abca"], 6, cpu)[0].tokens
+    assert weights.shape == (len(out.tokens) + 1, 4)  # (output tokens + <eos>, source tokens)
+    torch.testing.assert_close(weights.sum(-1), torch.ones(len(weights)))
+    with pytest.raises(ValueError, match="no attention"):
+        attention_map(model("none"), VOCAB, "abca", 6, cpu)
+
+
+def test_translating_with_another_vocabulary_is_refused():
+    other = PairVocab.build([("abcde", "abcde")])
+    with pytest.raises(ShapeError, match="built for another vocabulary"):
+        translate(model(), other, ["abc"], 5, torch.device("cpu"))
+    with pytest.raises(ShapeError, match="built for another vocabulary"):
+        beam_translate(model(), other, "abc", 5, torch.device("cpu"))
 
 
 def test_beam_translate_with_beam_one_equals_greedy():

@@ -94,3 +94,12 @@ def test_atomic_writes_are_readable_by_others(tmp_path):
     mode = stat.S_IMODE((tmp_path / "a.json").stat().st_mode)
     assert mode == 0o644, oct(mode)
     assert list(tmp_path.iterdir()) == [tmp_path / "a.json"]  # no temporary file left
+
+
+def test_decode_until_stops_at_the_end_token_and_skips_the_others():
+    from course_utils.data.vocab import Vocab
+
+    v = Vocab.build(["a", "b"], specials=["<pad>", "<s>", "</s>"])
+    ids = v.encode(["<s>", "a", "<pad>", "b", "</s>", "a"])
+    assert v.decode_until(ids, "</s>", skip=("<s>", "<pad>")) == ["a", "b"]
+    assert v.decode_until(v.encode(["a", "a"]), "</s>") == ["a", "a"]  # no end: all of it

@@ -11,8 +11,7 @@ from collections.abc import Iterable, Sequence
 
 import torch
 
-from course_utils.data.padding import PAD
-from course_utils.data.pairs import shift_targets
+from course_utils.data.padding import PAD, shift_targets
 from course_utils.data.vocab import Vocab
 
 START, END = "<START>", "<END>"
@@ -40,10 +39,4 @@ def encode_captions(captions: Sequence[str], vocab: Vocab) -> tuple[torch.Tensor
 
 def decode_caption(ids: Iterable[int], vocab: Vocab) -> str:
     """Ids -> a caption string, stopping at <END> and skipping <START>/<pad>."""
-    words = []
-    for word in vocab.decode(ids):
-        if word == END:
-            break
-        if word not in (START, PAD):
-            words.append(word)
-    return " ".join(words)
+    return " ".join(vocab.decode_until(ids, END, skip=(START, PAD)))

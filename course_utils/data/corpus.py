@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from course_utils.data.cache import default_cache_dir
 from course_utils.errors import DatasetError
 
 VALID_WORKS = ("julius_caesar", "twelfth_night")
@@ -39,14 +39,6 @@ class Corpus:
     def __repr__(self) -> str:
         sizes = ", ".join(f"{s}={len(getattr(self, s)):,} chars" for s in SPLITS)
         return f"Corpus({self.name!r}: {sizes})"
-
-
-def default_cache_dir() -> Path:
-    """``data/cache`` of this repository, or ``$COURSE_DATA_DIR`` if set."""
-    env = os.environ.get("COURSE_DATA_DIR")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[2] / "data" / "cache"
 
 
 def read_text(path: str | Path) -> str:

@@ -75,3 +75,17 @@ def check_lengths(ids: torch.Tensor, lengths: torch.Tensor) -> None:
             f"a length of {int(lengths.max())} exceeds the {ids.shape[1]} columns of ids; "
             "pass the lengths that pad_sequences returned with these ids"
         )
+
+
+def shift_targets(
+    ids: Sequence[Sequence[int]], bos_id: int, eos_id: int, pad_id: int
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Target id lists -> decoder inputs (N, T) = bos + ids, outputs (N, T) = ids + eos.
+
+    T is the longest target + 1; inputs are padded with ``pad_id``, outputs with
+    IGNORE_INDEX so the loss skips them.
+    """
+    tgt_in, _ = pad_sequences([[bos_id, *seq] for seq in ids], pad_id)  # (N, T)
+    tgt_out, lengths = pad_sequences([[*seq, eos_id] for seq in ids], pad_id)  # (N, T)
+    tgt_out[torch.arange(tgt_out.shape[1])[None, :] >= lengths[:, None]] = IGNORE_INDEX
+    return tgt_in, tgt_out

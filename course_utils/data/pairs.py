@@ -19,25 +19,11 @@ from dataclasses import dataclass
 
 import torch
 
-from course_utils.data.padding import IGNORE_INDEX, PAD, pad_sequences
+from course_utils.data.padding import PAD, pad_sequences, shift_targets
 from course_utils.data.vocab import Vocab
 from course_utils.errors import ShapeError
 
 BOS, EOS = "<bos>", "<eos>"
-
-
-def shift_targets(
-    ids: Sequence[Sequence[int]], bos_id: int, eos_id: int, pad_id: int
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """Target id lists -> decoder inputs (N, T) = bos + ids, outputs (N, T) = ids + eos.
-
-    T is the longest target + 1; inputs are padded with ``pad_id``, outputs with
-    IGNORE_INDEX so the loss skips them.
-    """
-    tgt_in, _ = pad_sequences([[bos_id, *seq] for seq in ids], pad_id)  # (N, T)
-    tgt_out, lengths = pad_sequences([[*seq, eos_id] for seq in ids], pad_id)  # (N, T)
-    tgt_out[torch.arange(tgt_out.shape[1])[None, :] >= lengths[:, None]] = IGNORE_INDEX
-    return tgt_in, tgt_out
 
 
 @dataclass
@@ -94,10 +80,4 @@ class PairVocab:
 
     def decode_target(self, ids: Iterable[int]) -> list[str]:
         """Target ids -> tokens, stopping at <eos> and skipping <bos>/<pad>."""
-        tokens = []
-        for tok in self.target.decode(ids):
-            if tok == EOS:
-                break
-            if tok not in (BOS, PAD):
-                tokens.append(tok)
-        return tokens
+        return self.target.decode_until(ids, EOS, skip=(BOS, PAD))

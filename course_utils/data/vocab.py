@@ -87,6 +87,16 @@ class Vocab:
             out.append(self.itos[i])
         return out
 
+    def decode_until(self, ids: Iterable[int], end: str, skip: Iterable[str] = ()) -> list[str]:
+        """Ids -> tokens up to (not including) the first ``end``, without the ``skip`` tokens."""
+        skip, out = set(skip), []
+        for tok in self.decode(ids):
+            if tok == end:
+                break
+            if tok not in skip:
+                out.append(tok)
+        return out
+
     @property
     def fingerprint(self) -> str:
         """A short hash of the token list: two vocabularies match iff their fingerprints do."""

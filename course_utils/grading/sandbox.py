@@ -73,7 +73,7 @@ def needed_paths() -> list[str]:
 
     package_root = Path(course_utils.__file__).resolve().parent  # course_utils/ only
     paths = ["/usr", "/etc", "/opt", "/sys", sys.base_prefix, sys.prefix, str(package_root)]
-    from course_utils.data.corpus import default_cache_dir
+    from course_utils.data.cache import default_cache_dir
 
     paths.append(str(Path(default_cache_dir()).resolve()))
     return [p for p in dict.fromkeys(paths) if os.path.exists(p)]

@@ -48,8 +48,12 @@ class LSTMCell(nn.Module):
     def gates_from(self, xw_t: torch.Tensor, h_prev: torch.Tensor) -> tuple[torch.Tensor, ...]:
         """The gates from the projected input xw_t (B, 4H) and h_prev (B, H): (i, f, g, o)."""
         pre = torch.addmm(xw_t, h_prev, self.W_h)  # xw_t + h_prev W_h: (B, 4H), one kernel
-        i, f, g, o = pre.chunk(4, dim=1)
-        return torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
+        H = self.hidden_size
+        # One sigmoid over all four blocks is cheaper than three small ones (the g block's
+        # sigmoid is simply not used): at these sizes each operation's fixed cost dominates.
+        i, f, _, o = torch.sigmoid(pre).chunk(4, dim=1)  # gates in (0, 1), each (B, H)
+        g = torch.tanh(pre[:, 2 * H : 3 * H])  # the candidate, in (-1, 1)
+        return i, f, g, o
 
     def gates(self, x_t: torch.Tensor, h_prev: torch.Tensor) -> tuple[torch.Tensor, ...]:
         """The four gate activations (i, f, g, o), each (B, hidden_size)."""
@@ -59,7 +63,7 @@ class LSTMCell(nn.Module):
         """One step from the projected input xw_t (B, 4H) and state (h, c) -> new (h, c)."""
         h_prev, c_prev = state
         i, f, g, o = self.gates_from(xw_t, h_prev)
-        c = f * c_prev + i * g  # keep some old memory, write some new
+        c = torch.addcmul(f * c_prev, i, g)  # f * c_prev + i * g: keep some, write some new
         h = o * torch.tanh(c)  # show part of the memory to the next layer
         return h, c
 
