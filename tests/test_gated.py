@@ -80,3 +80,42 @@ def test_lstm_bad_input(x, state, message):
 def test_gru_bad_state_shape():
     with pytest.raises(ShapeError, match=r"h0 must be \(batch=2, hidden=6\)"):
         rnn_unroll(GRUCell(4, 6), torch.randn(2, 3, 4), torch.zeros(3, 6))
+
+
+def test_lstm_backward_by_hand_passes_gradcheck():
+    """LSTMSequence (all steps) and LSTMPointwise (one step): hand-written backward, float64."""
+    from course_utils.models.lstm import LSTMPointwise, LSTMSequence
+
+    torch.manual_seed(0)
+    B, T, H = 2, 5, 3
+    leaf = lambda *shape: torch.randn(*shape, dtype=torch.float64, requires_grad=True)  # noqa: E731
+    xw, h0, c0, W_h = leaf(B, T, 4 * H), leaf(B, H), leaf(B, H), leaf(H, 4 * H)
+    assert torch.autograd.gradcheck(LSTMSequence.apply, (xw, h0, c0, W_h))  # both outputs
+    assert torch.autograd.gradcheck(LSTMPointwise.apply, (leaf(B, 4 * H), leaf(B, H)))
+
+
+def test_lstm_unroll_equals_the_step_loop_in_values_and_gradients():
+    """rnn_unroll's fast path (LSTMSequence) against plain autograd through the equations."""
+    from course_utils.models.lstm import activate
+
+    torch.manual_seed(2)
+    cell = LSTMCell(4, 6).double()
+    x = torch.randn(3, 9, 4, dtype=torch.float64)
+    state = (torch.randn(3, 6, dtype=torch.float64), torch.randn(3, 6, dtype=torch.float64))
+    runs = []
+    for fast in (True, False):
+        cell.zero_grad()
+        if fast:
+            hs, (h, c) = rnn_unroll(cell, x, state)
+        else:  # one step at a time, autograd through every operation
+            xw, (h, c), hs = cell.project_input(x), state, []
+            for t in range(x.shape[1]):  # the module docstring's equations, nothing by hand
+                i, f, g, o = activate(torch.addmm(xw[:, t], h, cell.W_h))
+                c = f * c + i * g
+                h = o * torch.tanh(c)
+                hs.append(h)
+            hs = torch.stack(hs, 1)
+        (hs.sin().sum() + (c * c).sum()).backward()  # gradient through outputs and c_T
+        runs.append((hs.detach(), c.detach(), *(p.grad.clone() for p in cell.parameters())))
+    for fast, slow in zip(*runs):
+        torch.testing.assert_close(fast, slow, rtol=0, atol=1e-10)

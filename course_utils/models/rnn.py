@@ -126,6 +126,8 @@ def rnn_unroll(cell: nn.Module, x: torch.Tensor, h0=None):
     # product (fast), leaving only the recurrence to the loop.
     # unbind, not xw[:, t]: backward then stacks the T gradients once instead of adding each
     # step's into a fresh (B, T, k * H) tensor of zeros (T times the memory traffic).
+    if hasattr(cell, "unroll"):  # a layer with its own backward over all steps (LSTMCell)
+        return cell.unroll(cell.project_input(x), state)
     fast = hasattr(cell, "project_input")
     inputs = (cell.project_input(x) if fast else x).unbind(1)  # T tensors (B, k * H) or (B, F)
     outputs = []
