@@ -54,6 +54,7 @@ from course_utils.data import (
     split_pairs,
     tagging_vocab,
 )
+from course_utils.data.char_lm import CharLMData, char_lm_data
 from course_utils.decoding import (
     GreedyResult,
     Hypothesis,
@@ -81,6 +82,7 @@ from course_utils.metrics import (
     edit_distance,
     masked_cross_entropy,
     perplexity,
+    sequence_cross_entropy,
     sequence_error_rate,
     span_f1,
     token_error_rate,
@@ -121,6 +123,8 @@ from course_utils.train import (
 from course_utils.translate import Translation, attention_map, beam_translate, translate
 
 __all__ = [
+    "CharLMData",
+    "char_lm_data",
     "Batches",
     "TokenStream",
     "CaptionSet",
@@ -213,6 +217,7 @@ __all__ = [
     "load_tokenizer",
     "make_tagging_data",
     "masked_cross_entropy",
+    "sequence_cross_entropy",
     "name_tokenizer",
     "pad_sequences",
     "perplexity",

@@ -18,12 +18,13 @@ sacrebleu (Post 2018) so the numbers match published ones.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 
 import torch
 import torch.nn.functional as F
 
-from course_utils.data.padding import length_mask
+from course_utils.data.padding import IGNORE_INDEX, length_mask
 from course_utils.data.tagging import spans
 from course_utils.errors import ShapeError
 
@@ -125,24 +126,39 @@ def span_f1(pred_tags: list[list[str]], gold_tags: list[list[str]]) -> dict[str,
     return {"precision": precision, "recall": recall, "f1": f1}
 
 
-def masked_cross_entropy(
-    logits: torch.Tensor, targets: torch.Tensor, lengths: torch.Tensor
-) -> torch.Tensor:
-    """Mean cross-entropy over the real positions only (padding ignored).
+def sequence_cross_entropy(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """Mean cross-entropy over the real positions of padded sequences: the course's one way.
 
-    logits: (B, L, C), targets: (B, L) int64 (any value at padding), lengths: (B,) int64
-    -> scalar tensor: the mean over sum(lengths) positions, so a batch's loss does not
-    depend on how far it was padded.
+    logits: (B, L, C), targets: (B, L) int64 with ``IGNORE_INDEX`` (-100) at padding, as
+    ``encode_tagged``, ``PairVocab.encode_targets`` and ``encode_captions`` make them ->
+    scalar tensor: the mean over the real positions, so a batch's loss does not depend
+    on how far it was padded.
     """
     if logits.dim() != 3 or logits.shape[:2] != targets.shape:
         raise ShapeError(
             f"logits must be (batch, length, classes) and targets (batch, length); got "
             f"{tuple(logits.shape)} and {tuple(targets.shape)}"
         )
+    # float(): a bfloat16 forward (mixed precision) still gets a float32 loss
+    return F.cross_entropy(
+        logits.float().flatten(0, 1), targets.flatten(), ignore_index=IGNORE_INDEX
+    )
+
+
+def masked_cross_entropy(
+    logits: torch.Tensor, targets: torch.Tensor, lengths: torch.Tensor
+) -> torch.Tensor:
+    """Deprecated (kept for one term): :func:`sequence_cross_entropy`, padding given by lengths."""
+    warnings.warn(
+        "masked_cross_entropy(logits, targets, lengths) is deprecated: pad targets with "
+        "IGNORE_INDEX (encode_tagged does) and use sequence_cross_entropy(logits, targets)",
+        DeprecationWarning,
+        stacklevel=2,
+    )
     if lengths.shape != (targets.shape[0],):
         raise ShapeError(f"lengths must be ({targets.shape[0]},), got {tuple(lengths.shape)}")
-    mask = length_mask(lengths.to(targets.device), targets.shape[1])  # (B, L) True = real
-    return F.cross_entropy(logits[mask], targets[mask])  # (N_real, C) vs (N_real,)
+    real = length_mask(lengths.to(targets.device), targets.shape[1])  # (B, L) True = real
+    return sequence_cross_entropy(logits, targets.masked_fill(~real, IGNORE_INDEX))
 
 
 # --- Sequence outputs (notebook 05) -------------------------------------------------------

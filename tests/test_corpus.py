@@ -128,3 +128,17 @@ def test_real_shakespeare_cache_loads(monkeypatch):
     assert len(corpus.train) > 1_000_000
     assert 0 < len(corpus.valid) < len(corpus.train) and len(corpus.test) > 0
     assert "ROMEO" in corpus.train.upper() and "MACBETH" in corpus.test.upper()
+
+
+def test_char_lm_data_is_notebook_02s_pipeline():
+    import torch
+
+    from course_utils import CharTokenizer, char_lm_data
+
+    data = char_lm_data(5_000)
+    corpus = default_corpus()
+    assert data.train_text == corpus.train[:5_000]
+    tokenizer = CharTokenizer.fit(corpus.train[:5_000])
+    assert data.vocab_size == len(tokenizer.vocab)
+    assert data.valid_ids.tolist() == tokenizer.encode(corpus.valid)
+    assert data.train_ids.dtype == torch.int64 and data.encode("ab").shape == (2,)

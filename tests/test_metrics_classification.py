@@ -1,7 +1,14 @@
 import pytest
 import torch
 
-from course_utils import ShapeError, accuracy, confusion_matrix, masked_cross_entropy, span_f1
+from course_utils import (
+    ShapeError,
+    accuracy,
+    confusion_matrix,
+    masked_cross_entropy,
+    sequence_cross_entropy,
+    span_f1,
+)
 
 
 def test_accuracy_from_labels_and_from_logits():
@@ -62,20 +69,28 @@ def test_span_f1_length_mismatch():
         span_f1([GOLD[0], GOLD[1][:2]], GOLD)
 
 
-def test_masked_cross_entropy_ignores_padding():
+def test_sequence_cross_entropy_ignores_padding():
     gen = torch.Generator().manual_seed(0)
     logits = torch.randn(2, 4, 5, generator=gen)
     targets = torch.tensor([[1, 2, 3, -100], [4, -100, -100, -100]])
-    lengths = torch.tensor([3, 1])
-    loss = masked_cross_entropy(logits, targets, lengths)
+    loss = sequence_cross_entropy(logits, targets)
     real = torch.cat([logits[0, :3], logits[1, :1]])
     expected = torch.nn.functional.cross_entropy(real, torch.tensor([1, 2, 3, 4]))
     torch.testing.assert_close(loss, expected)
     logits[0, 3] = 1e6  # whatever the model outputs at padding does not matter
     logits[1, 1:] = float("nan")
-    torch.testing.assert_close(masked_cross_entropy(logits, targets, lengths), expected)
+    torch.testing.assert_close(sequence_cross_entropy(logits, targets), expected)
 
 
-def test_masked_cross_entropy_shapes():
+def test_sequence_cross_entropy_shapes():
     with pytest.raises(ShapeError, match="batch, length, classes"):
-        masked_cross_entropy(torch.zeros(2, 4), torch.zeros(2, 4, dtype=torch.int64), torch.ones(2))
+        sequence_cross_entropy(torch.zeros(2, 4), torch.zeros(2, 4, dtype=torch.int64))
+
+
+def test_old_masked_cross_entropy_warns_and_agrees():
+    logits = torch.randn(2, 4, 5, generator=torch.Generator().manual_seed(1))
+    targets, lengths = torch.tensor([[1, 2, 3, 0], [4, 0, 0, 0]]), torch.tensor([3, 1])
+    with pytest.warns(DeprecationWarning, match="sequence_cross_entropy"):
+        old = masked_cross_entropy(logits, targets, lengths)
+    padded = torch.tensor([[1, 2, 3, -100], [4, -100, -100, -100]])
+    torch.testing.assert_close(old, sequence_cross_entropy(logits, padded))

@@ -150,7 +150,7 @@ class SequenceTagger(_Readout):
         """ids: (B, L) int64 padded, lengths: (B,) int64 -> logits (B, L, n_tags).
 
         Logits at padded positions are the head's bias only: score with
-        ``masked_cross_entropy`` (or mask them out) so they never count.
+        ``sequence_cross_entropy`` with ``IGNORE_INDEX`` targets there, so they never count.
         """
         packed_out, _ = self._packed_run(ids, lengths)
         out, _ = pad_packed_sequence(packed_out, batch_first=True, total_length=ids.shape[1])
