@@ -26,7 +26,7 @@ def _check(ids: torch.Tensor, batch_size: int, seq_len: int) -> None:
             "ids must be a 1-D int64 tensor of token ids, e.g. torch.tensor(tokenizer.encode(text))"
         )
     if batch_size < 1 or seq_len < 1:
-        raise ShapeError(f"batch_size and seq_len must be positive, got {batch_size}, {seq_len}")
+        raise ValueError(f"batch_size and seq_len must be positive, got {batch_size}, {seq_len}")
     # Worst case the random offset eats seq_len - 1 tokens; then every row needs seq_len + 1.
     needed = batch_size * seq_len + seq_len
     if len(ids) < needed:

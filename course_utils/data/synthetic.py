@@ -21,8 +21,6 @@ import math
 
 import torch
 
-from course_utils.errors import ShapeError
-
 ADDING_BASELINE_MSE = 1 / 6  # MSE of always predicting 1.0: Var of a sum of two U(0, 1)
 
 COPY_BLANK = 0  # the blank symbol of copy memory; data symbols are 1..n_symbols
@@ -41,7 +39,7 @@ def adding_problem(
     if n < 1:
         raise ValueError(f"n (number of sequences) must be at least 1, got {n}")
     if seq_len < 2:
-        raise ShapeError(f"seq_len must be at least 2 (one marker in each half), got {seq_len}")
+        raise ValueError(f"seq_len must be at least 2 (one marker in each half), got {seq_len}")
     half = seq_len // 2
     values = torch.rand(n, seq_len, generator=generator)  # (n, T)
     first = torch.randint(0, half, (n,), generator=generator)  # (n,) in the first half
@@ -72,7 +70,7 @@ def copy_memory(
     if n < 1:
         raise ValueError(f"n (number of sequences) must be at least 1, got {n}")
     if delay < 1:
-        raise ShapeError(f"delay must be at least 1 (the delimiter takes one step), got {delay}")
+        raise ValueError(f"delay must be at least 1 (the delimiter takes one step), got {delay}")
     if n_symbols < 1 or length < 1:
         raise ValueError(f"n_symbols and length must be at least 1, got {n_symbols}, {length}")
     total = delay + 2 * length
@@ -93,5 +91,5 @@ def copy_memory_baseline(delay: int, n_symbols: int = 8, length: int = 10) -> fl
     symbols (ln n_symbols nats) at the last ``length``: length * ln(n_symbols) / (delay + 2 length).
     """
     if delay < 1:
-        raise ShapeError(f"delay must be at least 1, got {delay}")
+        raise ValueError(f"delay must be at least 1, got {delay}")
     return length * math.log(n_symbols) / (delay + 2 * length)
