@@ -35,14 +35,17 @@ def classifier(seed=0):
     return SequenceClassifier(ClassifierConfig(5, 3, 8, 16, bidirectional=True))
 
 
-def run(model, steps=30, **overrides):
+def run(model, steps=30, resume=False, **overrides):
     cfg = TrainConfig(max_steps=steps, lr=0.03, **overrides)
+    fingerprint = "task" if cfg.checkpoint_path else None  # data without a tokenizer
     return train(
         model,
         Batches(first_token_task),
         cfg,
         torch.device("cpu"),
         loss_fn=nn.functional.cross_entropy,
+        vocab_fingerprint=fingerprint,
+        resume=resume,
     )
 
 
@@ -104,30 +107,13 @@ def test_nan_loss_raises_training_error(cpu):
 
 def test_resume_of_batches_is_exact(tmp_path):
     """Stopped after 4 steps and resumed: the batches and weights of an unbroken run."""
-    path = str(tmp_path / "c.pt")
     full = classifier()
     full_history = run(full, 9)
-    part = classifier()
-    cfg = dict(checkpoint_path=path, checkpoint_every=4)
-    train(
-        part,
-        Batches(first_token_task),
-        TrainConfig(max_steps=4, lr=0.03, **cfg),
-        torch.device("cpu"),
-        loss_fn=nn.functional.cross_entropy,
-        vocab_fingerprint="task",
-    )
-    torch.manual_seed(999)
+    cfg = dict(checkpoint_path=str(tmp_path / "c.pt"), checkpoint_every=4)
+    run(classifier(), 4, **cfg)
+    torch.manual_seed(999)  # the resumed run restores the RNG and the batch generator itself
     resumed = classifier(seed=5)
-    history = train(
-        resumed,
-        Batches(first_token_task),
-        TrainConfig(max_steps=9, lr=0.03, **cfg),
-        torch.device("cpu"),
-        loss_fn=nn.functional.cross_entropy,
-        vocab_fingerprint="task",
-        resume=True,
-    )
+    history = run(resumed, 9, resume=True, **cfg)
     assert history.train_loss == full_history.train_loss
     for a, b in zip(full.state_dict().values(), resumed.state_dict().values()):
         assert torch.equal(a, b)
