@@ -41,7 +41,8 @@ def is_main() -> bool:
 def setup(device: torch.device) -> torch.device:
     """Join the process group torchrun describes; return this process's device.
 
-    Called by :func:`wrap`; a no-op outside torchrun (``WORLD_SIZE`` unset or 1).
+    Called first by :func:`course_utils.train.train`; a no-op outside torchrun
+    (``WORLD_SIZE`` unset or 1).
     """
     if int(os.environ.get("WORLD_SIZE", "1")) > 1 and not dist.is_initialized():
         dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
@@ -52,8 +53,7 @@ def setup(device: torch.device) -> torch.device:
 
 
 def wrap(model: nn.Module, device: torch.device) -> nn.Module:
-    """The model wrapped in DistributedDataParallel under torchrun, else the model itself."""
-    device = setup(device)
+    """The model (already on ``setup(device)``) in DistributedDataParallel under torchrun."""
     if world_size() == 1:
         return model
     # DDP broadcasts rank 0's weights now, so every process starts from the same model.

@@ -321,8 +321,9 @@ def train(
     if not callable(forward_kwargs):
         fixed = dict(forward_kwargs or {})
         forward_kwargs = lambda step: fixed  # noqa: E731 - one call shape below
-    model.to(device).train()
     # Under torchrun: one process per device, each gets its share of every global batch.
+    device = distributed.setup(device)  # e.g. "cuda" -> cuda:LOCAL_RANK, before anything moves
+    model.to(device).train()
     net = distributed.wrap(model, device)
     optimizer = OPTIMIZERS[config.optimizer](model.parameters(), lr=config.lr)
     scheduler = (
