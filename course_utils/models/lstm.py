@@ -161,7 +161,8 @@ class LSTMCell(nn.Module):
 
         The same equations as :meth:`gates_from` and the two lines of the module docstring,
         run by :class:`LSTMPointwise`, whose backward is written out by hand: one autograd
-        node per step instead of nine, which is most of what makes this loop slow.
+        node for the gate arithmetic instead of about ten. A whole sequence goes through
+        :meth:`unroll` instead, whose backward also batches the weight gradient.
         """
         h_prev, c_prev = state
         pre = torch.addmm(xw_t, h_prev, self.W_h)  # (B, 4H)
