@@ -44,3 +44,18 @@ def pytest_unconfigure(config):
 def _no_network(monkeypatch):
     """Fail any test that tries to reach another machine."""
     block_network(monkeypatch)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Minutes per notebook (the README's table): the sum of its cells' run times."""
+    seconds: dict[str, float] = {}
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            nodeid = getattr(report, "nodeid", "")
+            if ".ipynb::" in nodeid and getattr(report, "when", None) == "call":
+                name = nodeid.split("::")[0]
+                seconds[name] = seconds.get(name, 0.0) + report.duration
+    if seconds:
+        terminalreporter.section("minutes per notebook")
+        for name, s in sorted(seconds.items()):
+            terminalreporter.write_line(f"{name}: {s / 60:.1f} min ({s:.0f} s)")

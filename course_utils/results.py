@@ -16,6 +16,7 @@ figure in the README is typed in by hand, and none can drift from the code.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -89,15 +90,33 @@ def record(notebook: str, key: str, value: float, label: str, fmt: str = ".3g") 
     path = results_path()
     if path is None:
         return value
-    data = _load(path)
-    entry = data.setdefault(notebook, {})
-    if entry.get("run") != _RUN:  # a new run of the notebook replaces all its old numbers
-        entry.clear()
-        entry.update(run=_RUN, machine=machine())
-    entry.setdefault("values", {})[key] = {"label": label, "value": value, "fmt": fmt}
     path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(path, json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True))
+    with _locked(path):  # `make test` runs notebooks side by side: no update may be lost
+        data = _load(path)
+        entry = data.setdefault(notebook, {})
+        if entry.get("run") != _RUN:  # a new run of the notebook replaces all its old numbers
+            entry.clear()
+            entry.update(run=_RUN, machine=machine())
+        entry.setdefault("values", {})[key] = {"label": label, "value": value, "fmt": fmt}
+        atomic_write_text(path, json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True))
     return value
+
+
+@contextlib.contextmanager
+def _locked(path: Path):
+    """Hold an exclusive lock on ``path``'s lock file (a no-op where fcntl is missing: Windows,
+    where notebooks are run one at a time)."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    with open(path.with_name(path.name + ".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def table(data: dict) -> str:

@@ -79,10 +79,11 @@ def test_solution_full_marks_student_zero_and_one_bug_one_exercise(path, tmp_pat
             assert len(hits) == 1, f"the bug's line must occur once in {path.name}: {right}"
             hits[0].source = hits[0].source.replace(right, wrong)
         nbformat.write(buggy, folder / f"{path.stem}-bugs{k}.ipynb")
-    # One grading run (the default jobs) at the grader's default scale (COURSE_SCALE=0.05): the
+    # One grading run (two kernels at once) at the grader's default scale (COURSE_SCALE=0.05): the
     # exercises' tests never depend on a trained model, so they are as strict as at scale 1.
     reports = {
-        r.submission: r for r in grade_folder(folder, path.parent, tmp_path / "out", progress=False)
+        r.submission: r
+        for r in grade_folder(folder, path.parent, tmp_path / "out", jobs=2, progress=False)
     }
 
     full = reports[f"{path.stem}-solution.ipynb"]

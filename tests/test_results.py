@@ -1,6 +1,9 @@
 """course_utils.results: notebooks record numbers, the README's block is printed and checked."""
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -91,3 +94,21 @@ def test_an_empty_block_is_reported_not_failed(store, tmp_path, capsys):
     readme.write_text(f"# Course\n\n{results.BEGIN}\n{results.END}\n")
     assert results.main(["--results", str(store), "--readme", str(readme), "--check"]) == 0
     assert "make results" in capsys.readouterr().out
+
+
+def test_notebooks_recording_at_once_lose_nothing(store, tmp_path):
+    # `make test` runs notebooks side by side, each kernel recording into the same file.
+    go = tmp_path / "go"
+    code = (
+        "import os, sys, time\nfrom course_utils import results\n"
+        f"while not os.path.exists({str(go)!r}):\n    time.sleep(0.01)\n"
+        "for k in range(100):\n    results.record(sys.argv[1], f'k{k}', k, 'label')\n"
+    )
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, f"0{n}_nb"], env=os.environ.copy())
+        for n in range(3)
+    ]
+    go.touch()  # all start together, once imported
+    assert [p.wait(timeout=120) for p in procs] == [0, 0, 0]
+    data = json.loads(store.read_text())
+    assert {nb: len(e["values"]) for nb, e in data.items()} == {f"0{n}_nb": 100 for n in range(3)}
