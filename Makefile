@@ -37,6 +37,7 @@ NOTEBOOK_NAMES := $(basename $(notdir $(wildcard $(NOTEBOOKS)/*.ipynb)))
 help:
 	@echo "make lab     set up and open the course in JupyterLab"
 	@echo "make test    set up and run every test (lint, unit tests, all notebooks)"
+	@echo "make check   unit tests and notebooks side by side (what make test runs after lint)"
 	@echo "make results rewrite the README's results block from the notebooks' last run"
 	@echo "make bench   print speed benchmarks (from-scratch vs torch.nn)"
 	@echo "make bench-grading   submissions per minute with 1 and 2 grading jobs"

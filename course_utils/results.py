@@ -64,7 +64,8 @@ def machine() -> dict:
     if device == "cuda":
         device = torch.cuda.get_device_name(0)
     return {
-        "cpu": cpu_name(),
+        # the vector instructions torch's kernels use: CPUs that a VM names alike may differ
+        "cpu": f"{cpu_name()}, {torch.backends.cpu.get_cpu_capability()}",
         "torch_threads": torch.get_num_threads(),
         "device": os.environ.get("COURSE_DEVICE") or device,
         "scale": course_scale(),
