@@ -9,14 +9,25 @@ from course_utils.data.caption_files import (
     read_coco_captions,
     read_flickr8k,
 )
-from course_utils.data.captions import caption_vocab, caption_words, decode_caption, encode_captions
+from course_utils.data.captions import (
+    END,
+    START,
+    caption_vocab,
+    caption_words,
+    decode_caption,
+    encode_captions,
+)
 from course_utils.data.corpus import Corpus, default_corpus, load_corpus, pydoc_corpus, read_text
 from course_utils.data.dates import (
+    FIRST_DATE,
+    LAST_DATE,
+    STYLES,
     DateExample,
     date_alphabet,
     every_style,
     sample_dates,
     split_dates,
+    write_date,
 )
 from course_utils.data.names import (
     DEFAULT_LOCALES,
@@ -25,11 +36,22 @@ from course_utils.data.names import (
     load_names,
     name_tokenizer,
 )
-from course_utils.data.padding import PAD, length_mask, pad_sequences
+from course_utils.data.padding import IGNORE_INDEX, PAD, length_mask, pad_sequences
 from course_utils.data.pairs import PairVocab
 from course_utils.data.parallel import ParallelPair, load_parallel_tsv, split_pairs
 from course_utils.data.pronunciations import load_g2p, read_cmudict
-from course_utils.data.scenes import Scene, ScenesConfig, SceneSplit, load_scenes
+from course_utils.data.scenes import (
+    COLOURS,
+    HELD_OUT_PAIRS,
+    RELATIONS,
+    SHAPES,
+    SIZES,
+    Scene,
+    SceneObject,
+    ScenesConfig,
+    SceneSplit,
+    load_scenes,
+)
 from course_utils.data.synthetic import (
     ADDING_BASELINE_MSE,
     COPY_VOCAB_SIZE,
@@ -38,6 +60,7 @@ from course_utils.data.synthetic import (
     copy_memory_baseline,
 )
 from course_utils.data.tagging import (
+    AMBIGUOUS_NAMES,
     TAGS,
     encode_tagged,
     make_tagging_data,
@@ -54,6 +77,20 @@ from course_utils.data.tokenizers import (
 from course_utils.data.vocab import Vocab
 
 __all__ = [
+    "AMBIGUOUS_NAMES",
+    "COLOURS",
+    "END",
+    "FIRST_DATE",
+    "HELD_OUT_PAIRS",
+    "IGNORE_INDEX",
+    "LAST_DATE",
+    "RELATIONS",
+    "SHAPES",
+    "SIZES",
+    "START",
+    "STYLES",
+    "SceneObject",
+    "write_date",
     "caption_vocab",
     "caption_words",
     "decode_caption",

@@ -1,6 +1,7 @@
 """Models: the n-gram baseline, the sliding-window network, and recurrent networks."""
 
 from course_utils.models.attention import AdditiveAttention, DotAttention
+from course_utils.models.bptt import relative_error, with_spectral_radius
 from course_utils.models.captioning import CaptionConfig, Captioner, ConvEncoder
 from course_utils.models.classify import (
     ClassifierConfig,
@@ -12,12 +13,18 @@ from course_utils.models.classify import (
     StepwiseModel,
     TaggerConfig,
 )
+from course_utils.models.gru import GRUCell
+from course_utils.models.lstm import LSTMCell
 from course_utils.models.ngram import NGramLM, select_ngram
 from course_utils.models.rnn import RNNLM, ElmanCell, RNNLMConfig, connectivity_mask, rnn_unroll
 from course_utils.models.seq2seq import Seq2Seq, Seq2SeqConfig
 from course_utils.models.window import WindowLM, WindowLMConfig
 
 __all__ = [
+    "GRUCell",
+    "LSTMCell",
+    "relative_error",
+    "with_spectral_radius",
     "CaptionConfig",
     "Captioner",
     "ConvEncoder",
