@@ -62,7 +62,7 @@ from course_utils.decoding import (
     greedy_decode,
     select_state,
 )
-from course_utils.device import course_scale, get_device, set_seed
+from course_utils.device import course_scale, float64_device, get_device, set_seed
 from course_utils.errors import (
     CheckpointError,
     CourseError,
@@ -208,6 +208,7 @@ __all__ = [
     "evaluate_lm",
     "fit",
     "generate",
+    "float64_device",
     "get_device",
     "greedy_decode",
     "lm_batches",

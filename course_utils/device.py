@@ -30,6 +30,12 @@ def get_device(prefer: str | None = None) -> torch.device:
     return torch.device("cpu")
 
 
+def float64_device(device: torch.device) -> torch.device:
+    """Where float64 checks (gradcheck, parity at 1e-10) run: ``device``, but the CPU for
+    Apple's MPS, which has no float64."""
+    return torch.device("cpu") if torch.device(device).type == "mps" else torch.device(device)
+
+
 def set_seed(seed: int, deterministic: bool = True) -> None:
     """Seed Python, NumPy and torch (all CUDA devices too) so runs repeat exactly.
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from course_utils import course_scale, get_device, set_seed
+from course_utils import course_scale, float64_device, get_device, set_seed
 
 
 def test_get_device_returns_a_torch_device():
@@ -65,3 +65,9 @@ def test_course_scale_rejects_non_finite(monkeypatch, raw):
     monkeypatch.setenv("COURSE_SCALE", raw)
     with pytest.raises(ValueError, match="COURSE_SCALE"):
         course_scale()
+
+
+def test_float64_checks_move_off_mps_only():
+    assert float64_device(torch.device("mps")) == torch.device("cpu")
+    assert float64_device(torch.device("cpu")) == torch.device("cpu")
+    assert float64_device("cuda:1") == torch.device("cuda:1")
