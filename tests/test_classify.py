@@ -11,9 +11,9 @@ from course_utils import (
     StepwiseConfig,
     StepwiseModel,
     TaggerConfig,
-    pad_sequences,
     sequence_cross_entropy,
 )
+from course_utils.data import pad_sequences
 
 CELLS = ["rnn", "lstm", "gru"]
 SEQS = [[3, 4, 5], [6, 7], [8, 9, 10, 11, 2]]  # ids 2..11; pad id 1

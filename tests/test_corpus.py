@@ -3,7 +3,8 @@ import json
 
 import pytest
 
-from course_utils import DatasetError, default_corpus, load_corpus
+from course_utils import DatasetError, default_corpus
+from course_utils.data import load_corpus
 from course_utils.data.corpus import default_cache_dir, pydoc_corpus, read_text
 
 TEXTS = {"train": "to be or not to be\n", "valid": "all the world\n", "test": "out, brief candle\n"}

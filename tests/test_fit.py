@@ -11,10 +11,10 @@ from course_utils import (
     TrainConfig,
     TrainingError,
     fit,
-    pad_sequences,
     sequence_cross_entropy,
     train,
 )
+from course_utils.data import pad_sequences
 from course_utils.models.classify import SequenceTagger, TaggerConfig
 
 

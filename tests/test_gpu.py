@@ -19,12 +19,12 @@ from course_utils import (
     TrainConfig,
     adding_problem,
     beam_translate,
-    pad_sequences,
     set_seed,
     train,
     train_lm,
     translate,
 )
+from course_utils.data import pad_sequences
 
 pytestmark = [
     pytest.mark.gpu,

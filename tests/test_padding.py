@@ -1,7 +1,8 @@
 import pytest
 import torch
 
-from course_utils import ShapeError, pad_sequences
+from course_utils import ShapeError
+from course_utils.data import pad_sequences
 from course_utils.data.padding import check_lengths, length_mask
 
 

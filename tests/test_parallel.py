@@ -1,6 +1,7 @@
 import pytest
 
-from course_utils import DatasetError, ParallelPair, load_parallel_tsv, split_pairs
+from course_utils import DatasetError, load_parallel_tsv
+from course_utils.data import ParallelPair, split_pairs
 
 
 def write(tmp_path, content, name="pairs.tsv"):

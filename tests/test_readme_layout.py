@@ -57,3 +57,17 @@ def test_notebooks_use_no_deep_imports():
                 if module and module.count(".") >= 2 and module not in allowed_deep:
                     deep.append(f"{path.name}: from {module} import ...")
     assert not deep, deep
+
+
+def test_names_that_left_the_top_level_still_import_with_a_warning():
+    import pytest
+
+    import course_utils
+    from course_utils import data
+
+    with pytest.warns(DeprecationWarning, match="course_utils.data"):
+        from course_utils import Vocab
+    assert Vocab is data.Vocab
+    with pytest.raises(AttributeError, match="no_such_name"):
+        course_utils.no_such_name  # noqa: B018
+    assert all(hasattr(course_utils, name) for name in course_utils.__all__)

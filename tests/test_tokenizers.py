@@ -1,13 +1,7 @@
 import pytest
 
-from course_utils import (
-    BPETokenizer,
-    CharTokenizer,
-    Vocab,
-    VocabError,
-    WordTokenizer,
-    load_tokenizer,
-)
+from course_utils import BPETokenizer, CharTokenizer, VocabError, WordTokenizer
+from course_utils.data import Vocab, load_tokenizer
 
 TEXT = "the cat sat on the mat. The cat ate the rat! Don't let the cat out, 42 times.\n" * 4
 

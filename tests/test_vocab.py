@@ -1,6 +1,7 @@
 import pytest
 
-from course_utils import Vocab, VocabError
+from course_utils import VocabError
+from course_utils.data import Vocab
 
 
 def test_build_order_unk_specials_frequency_then_alphabet():
