@@ -51,7 +51,7 @@ from course_utils.decoding import (
     greedy_decode,
     select_state,
 )
-from course_utils.device import course_scale, float64_device, get_device, set_seed
+from course_utils.device import Scale, course_scale, float64_device, get_device, set_seed
 from course_utils.errors import (
     CheckpointError,
     CourseError,
@@ -179,6 +179,7 @@ __all__ = [
     "copy_memory",
     "copy_memory_baseline",
     "course_scale",
+    "Scale",
     "cross_entropy_nats",
     "default_corpus",
     "edit_distance",

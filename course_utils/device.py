@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import os
 import random
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -55,8 +56,8 @@ def set_seed(seed: int, deterministic: bool = True) -> None:
 def course_scale(default: float = 1.0) -> float:
     """Read the ``COURSE_SCALE`` knob: 1 is the CPU-sized course, larger trains longer/bigger.
 
-    Notebooks multiply their step budgets and model widths by it, so a GPU user runs
-    ``COURSE_SCALE=4 make lab`` and gets the same story with better models.
+    A GPU user runs ``COURSE_SCALE=4 make lab`` and gets the same story with better
+    models: each notebook grows its steps, training data and widths with it (:class:`Scale`).
     """
     raw = os.environ.get("COURSE_SCALE", "")
     if not raw:
@@ -68,3 +69,46 @@ def course_scale(default: float = 1.0) -> float:
     if not math.isfinite(value) or value <= 0:
         raise ValueError(f"COURSE_SCALE must be a positive finite number, got {value}")
     return value
+
+
+@dataclass(frozen=True)
+class Scale:
+    """What ``COURSE_SCALE`` grows, in a notebook's config: ``scale = Scale.from_env()``.
+
+    The factor multiplies the compute of the training runs, so scale 2 takes about twice as
+    long. A bigger budget buys a better model only if what limits the model grows with it,
+    so it is shared out as for a compute-optimal model (Hoffmann et al. 2022): steps and
+    training data grow as sqrt(factor) (more steps over the same text would only overfit
+    it), widths as factor^(1/4) (parameters as sqrt(factor)), and the learning rate decays
+    to settle at the end. Below 1 (the grader's quick runs) only the steps shrink, by the
+    factor itself, so the exercises see the course's data and shapes.
+    """
+
+    factor: float = 1.0
+
+    @classmethod
+    def from_env(cls) -> Scale:
+        """The scale ``COURSE_SCALE`` asks for (see :func:`course_scale`)."""
+        return cls(course_scale())
+
+    def steps(self, n: int) -> int:
+        """Optimizer steps (or characters trained on): n * factor below 1, n * sqrt(factor)
+        above; at least 1."""
+        grow = self.factor if self.factor < 1 else math.sqrt(self.factor)
+        return max(1, round(n * grow))
+
+    def data(self, n: int, available: int | None = None) -> int:
+        """Training examples (or characters): n * sqrt(factor) above 1, at most ``available``."""
+        grown = round(n * math.sqrt(max(self.factor, 1.0)))
+        return grown if available is None else min(grown, available)
+
+    def width(self, n: int) -> int:
+        """A hidden width: n * factor^(1/4) above 1, a multiple of 8 (fast matrix kernels)."""
+        if self.factor <= 1:
+            return n
+        return max(8, 8 * round(n * self.factor**0.25 / 8))
+
+    def lr_decay(self) -> str:
+        """The schedule: "cosine" above 1 (a long run settles at a small rate); at 1 and
+        below "none", the constant rate each notebook's comparisons were checked with."""
+        return "cosine" if self.factor > 1 else "none"

@@ -141,11 +141,78 @@ def table(data: dict) -> str:
     return "\n".join(lines)
 
 
-def _replace_block(readme: str, block: str) -> str:
-    start, end = readme.find(BEGIN), readme.find(END)
-    if start < 0 or end < start:
-        raise SystemExit(f"README has no results block: add the two lines\n{BEGIN}\n{END}")
-    return readme[:start] + block + readme[end + len(END) :]
+def _replace_block(readme: str, block: str, begin: str = BEGIN, end: str = END) -> str:
+    start, stop = readme.find(begin), readme.find(end)
+    if start < 0 or stop < start:
+        raise SystemExit(f"README has no results block: add the two lines\n{begin}\n{end}")
+    return readme[:start] + block + readme[stop + len(end) :]
+
+
+# The headline numbers of each notebook and which way is better: what a bigger
+# COURSE_SCALE must improve (tests/test_gpu.py asserts it at 4; the README shows 2 on the CPU).
+HEADLINES = {
+    "01_modelling_sequences": [("window_test_nll", "lower")],
+    "02_elman_rnn": [("elman_test_nll", "lower")],
+    "03_backprop_through_time": [("valid_nll_b", "lower")],
+    "04_lstm_gru": [("lm_test_nll_lstm", "lower"), ("copy_nll_lstm_bf1", "lower")],
+    "05_seq2seq_attention": [("g2p_wer_additive", "lower"), ("g2p_per_additive", "lower")],
+    "06_image_captioning": [("attention_test_exact", "higher"), ("attention_test_bleu", "higher")],
+}
+SCALE_BEGIN = "<!-- scale: begin (written by `python -m course_utils.results --compare`) -->"
+SCALE_END = "<!-- scale: end -->"
+
+
+def compare(base: dict, scaled: dict) -> list[dict]:
+    """The headline numbers of two runs (results files' contents) side by side: one row per
+    number both recorded, with ``better``: whether the second run's is better."""
+    rows = []
+    for notebook, keys in HEADLINES.items():
+        for key, direction in keys:
+            try:
+                a = base[notebook]["values"][key]
+                b = scaled[notebook]["values"][key]
+            except KeyError:
+                continue
+            gain = b["value"] - a["value"]
+            better = gain > 0 if direction == "higher" else gain < 0
+            rows.append(
+                {
+                    "notebook": notebook,
+                    "key": key,
+                    "label": a["label"],
+                    "fmt": a["fmt"],
+                    "base": a["value"],
+                    "scaled": b["value"],
+                    "better": better,
+                }
+            )
+    return rows
+
+
+def scale_table(base: dict, scaled: dict) -> str:
+    """The README's block comparing two scales' headline numbers (from two results files)."""
+
+    def scale_of(data: dict) -> float:
+        return next(iter(data.values()))["machine"]["scale"]
+
+    m = next(iter(scaled.values()))["machine"]
+    lo, hi = scale_of(base), scale_of(scaled)
+    lines = [
+        SCALE_BEGIN,
+        "",
+        f"Headline numbers at `COURSE_SCALE={lo:g}` and `{hi:g}`, recorded by the notebooks on "
+        f"{m.get('cpu')}, torch threads: {m.get('torch_threads')}, device {m.get('device')}:",
+        "",
+        f"| notebook | result | scale {lo:g} | scale {hi:g} | better |",
+        "|---|---|---|---|---|",
+    ]
+    for r in compare(base, scaled):
+        a, b = format(r["base"], r["fmt"]), format(r["scaled"], r["fmt"])
+        lines.append(
+            f"| {r['notebook'][:2]} | {r['label']} | {a} | {b} | {'yes' if r['better'] else 'no'} |"
+        )
+    lines += ["", SCALE_END]
+    return "\n".join(lines)
 
 
 def _recorded_machine(readme: str) -> str | None:
@@ -166,9 +233,21 @@ def main(argv: list[str] | None = None) -> int:
     action = parser.add_mutually_exclusive_group()
     action.add_argument("--write", action="store_true", help="rewrite the README's block")
     action.add_argument("--check", action="store_true", help="fail if the README differs")
+    parser.add_argument(
+        "--compare", type=Path, default=None, help="another run's results (e.g. at scale 2)"
+    )
     args = parser.parse_args(argv)
     path = args.results or results_path() or ROOT / "build" / "results.json"
     data = _load(path)
+    if args.compare is not None:
+        block = scale_table(data, _load(args.compare))
+        if args.write:
+            readme = args.readme.read_text(encoding="utf-8")
+            atomic_write_text(args.readme, _replace_block(readme, block, SCALE_BEGIN, SCALE_END))
+            print(f"{args.readme}: scale block rewritten from {path} and {args.compare}")
+        else:
+            print(block)
+        return 0
     missing = [n for n in args.expect if n not in data]
     if not data or missing:
         print(

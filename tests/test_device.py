@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from course_utils import course_scale, float64_device, get_device, set_seed
+from course_utils import Scale, course_scale, float64_device, get_device, set_seed
 
 
 def test_get_device_returns_a_torch_device():
@@ -71,3 +71,28 @@ def test_float64_checks_move_off_mps_only():
     assert float64_device(torch.device("mps")) == torch.device("cpu")
     assert float64_device(torch.device("cpu")) == torch.device("cpu")
     assert float64_device("cuda:1") == torch.device("cuda:1")
+
+
+def test_scale_one_and_below_keeps_data_and_widths_and_shrinks_only_steps():
+    for factor in (0.05, 1.0):
+        s = Scale(factor)
+        assert (s.data(8000), s.width(256), s.lr_decay()) == (8000, 256, "none")
+    assert Scale(0.05).steps(600) == 30 and Scale(1).steps(600) == 600
+    assert Scale(0.0001).steps(600) == 1  # never zero steps
+
+
+def test_scale_above_one_shares_the_compute_out_like_a_compute_optimal_model():
+    s = Scale(4)  # 4x the compute: 2x steps over 2x the data, widths x sqrt(2)
+    assert (s.steps(600), s.data(1_000_000), s.width(256), s.lr_decay()) == (
+        1200,
+        2_000_000,
+        360,  # 256 * sqrt(2) = 362, to a multiple of 8
+        "cosine",
+    )
+    assert s.data(1_000_000, available=1_500_000) == 1_500_000  # never more than exists
+    assert Scale(2).steps(600) == 849 and Scale(2).width(256) == 304
+
+
+def test_scale_from_env_reads_course_scale(monkeypatch):
+    monkeypatch.setenv("COURSE_SCALE", "2")
+    assert Scale.from_env() == Scale(2.0)

@@ -1,7 +1,13 @@
-"""The same model on CUDA: trains, and matches the CPU forward pass (skipped without CUDA)."""
+"""The same model on CUDA: trains, matches the CPU forward pass, and COURSE_SCALE=4 trains
+better notebooks than 1 (all skipped without CUDA)."""
 
+import json
+from pathlib import Path
+
+import nbformat
 import pytest
 import torch
+from nbclient import NotebookClient
 
 from course_utils import (
     RNNLM,
@@ -25,6 +31,7 @@ from course_utils import (
     translate,
 )
 from course_utils.data import pad_sequences
+from course_utils.results import HEADLINES, compare
 
 pytestmark = [
     pytest.mark.gpu,
@@ -132,3 +139,33 @@ def test_captioner_trains_with_mixed_precision_on_cuda():
             ),
         ).train_loss
         assert losses[-1] < 0.5 * losses[0]
+
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+
+
+def run_notebook(path: Path, scale: float, results: Path, monkeypatch) -> dict:
+    """Execute a notebook at COURSE_SCALE=scale on CUDA -> the numbers it recorded."""
+    monkeypatch.setenv("COURSE_SCALE", f"{scale:g}")
+    monkeypatch.setenv("COURSE_RESULTS", str(results))
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=3600, resources={"metadata": {"path": str(path.parent)}}).execute()
+    return json.loads(results.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("notebook", sorted(HEADLINES))
+def test_scale_4_gives_clearly_better_headline_results(notebook, tmp_path, monkeypatch):
+    """What COURSE_SCALE promises: at 4 every headline number is better than at 1, by at
+    least 2% of its value (a lower loss or error rate, a higher BLEU or match rate)."""
+    path = NOTEBOOKS / f"{notebook}.ipynb"
+    base = run_notebook(path, 1, tmp_path / "scale-1.json", monkeypatch)
+    scaled = run_notebook(path, 4, tmp_path / "scale-4.json", monkeypatch)
+    rows = compare(base, scaled)
+    assert len(rows) == len(HEADLINES[notebook]), rows
+    for r in rows:
+        margin = 0.02 * abs(r["base"])
+        gain = r["scaled"] - r["base"] if r["better"] else 0.0
+        assert r["better"] and abs(gain) >= margin, (
+            f"{r['label']}: {r['base']:.4g} at scale 1, {r['scaled']:.4g} at scale 4; "
+            f"expected better by at least {margin:.3g}"
+        )

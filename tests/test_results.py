@@ -112,3 +112,31 @@ def test_notebooks_recording_at_once_lose_nothing(store, tmp_path):
     assert [p.wait(timeout=120) for p in procs] == [0, 0, 0]
     data = json.loads(store.read_text())
     assert {nb: len(e["values"]) for nb, e in data.items()} == {f"0{n}_nb": 100 for n in range(3)}
+
+
+def test_compare_knows_which_way_is_better_and_the_scale_table_says_so():
+    from course_utils.results import compare, scale_table
+
+    def run(scale, nll, exact):
+        machine = {"cpu": "x", "torch_threads": 1, "device": "cpu", "scale": scale}
+        return {
+            "02_elman_rnn": {
+                "machine": machine,
+                "values": {"elman_test_nll": {"label": "NLL", "value": nll, "fmt": ".3f"}},
+            },
+            "06_image_captioning": {
+                "machine": machine,
+                "values": {
+                    "attention_test_exact": {"label": "exact", "value": exact, "fmt": ".1%"}
+                },
+            },
+        }
+
+    rows = compare(run(1, 1.80, 0.40), run(2, 1.70, 0.35))  # loss down: better; match down: worse
+    assert [(r["key"], r["better"]) for r in rows] == [
+        ("elman_test_nll", True),
+        ("attention_test_exact", False),
+    ]
+    block = scale_table(run(1, 1.80, 0.40), run(2, 1.70, 0.35))
+    assert "| 02 | NLL | 1.800 | 1.700 | yes |" in block
+    assert "| 06 | exact | 40.0% | 35.0% | no |" in block
