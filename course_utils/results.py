@@ -39,11 +39,13 @@ END = "<!-- results: end -->"
 def results_path() -> Path | None:
     """Where results go: ``$COURSE_RESULTS`` ("" turns recording off), else build/results.json.
 
+    A relative ``$COURSE_RESULTS`` is taken from the project root, not the current directory:
+    notebook kernels run in notebooks/, the command that set the variable ran in the root.
     Outside a checkout of the course (an installed copy, a grading sandbox) nothing is recorded.
     """
     raw = os.environ.get("COURSE_RESULTS")
     if raw is not None:
-        return Path(raw) if raw else None
+        return ROOT / raw if raw else None  # an absolute raw stays as it is
     return ROOT / "build" / "results.json" if (ROOT / "pyproject.toml").is_file() else None
 
 

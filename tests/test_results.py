@@ -39,6 +39,13 @@ def test_empty_setting_records_nothing(tmp_path, monkeypatch):
     assert not list(tmp_path.iterdir())
 
 
+def test_a_relative_setting_is_taken_from_the_project_root(monkeypatch, tmp_path):
+    # kernels run in notebooks/; COURSE_RESULTS=build/x.json means the root's build/
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COURSE_RESULTS", "build/x.json")
+    assert results.results_path() == results.ROOT / "build" / "x.json"
+
+
 def test_damaged_file_is_started_afresh(store):
     store.write_text("{not json")
     results.record("01_x", "k", 3.0, "k")
