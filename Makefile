@@ -50,7 +50,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	@touch $(STAMP)
 
+# Notebooks saved from JupyterLab carry their outputs; git's nbstripout filter (named in
+# .gitattributes) strips them on `git add`, so working in `make lab` never dirties a commit.
+# --keep-id keeps JupyterLab's cell ids: renumbering them would touch every cell in each diff.
 setup: $(STAMP)
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+		$(BIN)/nbstripout --install --attributes .gitattributes && \
+		git config filter.nbstripout.clean '"$(abspath $(BIN))/python" -m nbstripout --keep-id'; \
+	fi
 
 data: setup
 	$(BIN)/python -m course_utils.data.prepare
