@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -147,3 +148,16 @@ def test_compare_knows_which_way_is_better_and_the_scale_table_says_so():
     block = scale_table(run(1, 1.80, 0.40), run(2, 1.70, 0.35))
     assert "| 02 | NLL | 1.800 | 1.700 | yes |" in block
     assert "| 06 | exact | 40.0% | 35.0% | no |" in block
+
+
+def test_readme_scale_table_is_what_the_recorded_runs_say():
+    # the two runs behind it are committed (one `make check`-style run of every notebook at
+    # each scale); `python -m course_utils.results --results A --compare B --write` writes it
+    from course_utils.results import SCALE_BEGIN, SCALE_END, scale_table
+
+    root = Path(__file__).resolve().parents[1]
+    runs = [root / "benchmarks" / "scale" / f"scale-{s}.json" for s in (1, 2)]
+    base, scaled = (json.loads(p.read_text(encoding="utf-8")) for p in runs)
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    block = readme[readme.index(SCALE_BEGIN) : readme.index(SCALE_END) + len(SCALE_END)]
+    assert block == scale_table(base, scaled), "run the --compare --write command above"
