@@ -32,7 +32,7 @@ GRADE_NOTEBOOK_TIMEOUT ?= 900
 # The notebooks whose recorded results the README's results block must show.
 NOTEBOOK_NAMES := $(basename $(notdir $(wildcard $(NOTEBOOKS)/*.ipynb)))
 
-.PHONY: help setup data lab test lint check unit notebooks results results-check bench bench-grading student grade clean
+.PHONY: help setup data lab test lint check unit notebooks results results-check bench bench-grading student grade slides site clean
 
 help:
 	@echo "make lab     set up and open the course in JupyterLab"
@@ -41,6 +41,8 @@ help:
 	@echo "make results rewrite the README's results block from the notebooks' last run"
 	@echo "make bench   print speed benchmarks (from-scratch vs torch.nn)"
 	@echo "make bench-grading   submissions per minute with 1 and 2 grading jobs"
+	@echo "make slides one offline reveal.js deck per notebook, into build/slides"
+	@echo "make site    the executed notebooks as a static HTML book, into build/site"
 	@echo "make student generate student notebooks into $(STUDENT_DIR)"
 	@echo "make grade SUBMISSIONS=dir   grade submitted notebooks into $(GRADES_DIR)"
 	@echo "make clean   remove the virtual environment and caches"
@@ -99,6 +101,15 @@ bench: setup data
 
 bench-grading: setup data
 	$(BIN)/python benchmarks/grading.py
+
+# Decks and site from one execution of each notebook, cached in build/executed by content hash
+# (a second `make slides` or a `make site` after it executes nothing); reveal.js and MathJax
+# come from data/cache/web/ (fetched by `make data`), never from a CDN.
+slides: setup data
+	$(BIN)/python -m course_utils.publish slides $(sort $(wildcard $(NOTEBOOKS)/*.ipynb))
+
+site: setup data
+	$(BIN)/python -m course_utils.publish site $(sort $(wildcard $(NOTEBOOKS)/*.ipynb))
 
 student: setup
 	$(BIN)/python -m course_utils.grading student $(NOTEBOOKS) $(STUDENT_DIR)

@@ -153,6 +153,10 @@ def main() -> None:
         f"scenes ready in {cache_dir / 'scenes'}: "
         + ", ".join(f"{k} {len(v.images):,}" for k, v in splits.items())
     )
+    # reveal.js and MathJax for `make slides` / `make site`, which must work offline
+    from course_utils.publish.assets import fetch_all
+
+    print("web assets ready in " + ", ".join(str(p) for p in fetch_all(cache_dir)))
 
 
 if __name__ == "__main__":

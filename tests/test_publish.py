@@ -1,0 +1,132 @@
+"""make slides / make site on one short notebook: offline decks and pages from one execution.
+
+The real decks come from the six notebooks (`make slides`); CI checks the builders on a short
+notebook with what a lecture has: slides and subslides, speaker notes, a formula, a drawn
+figure. Where Debian's chromium is installed, the deck and a page are opened in it.
+"""
+
+import re
+import shutil
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from course_utils import publish
+from course_utils.publish import build_site, build_slides, executed
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def cell(kind, source, slide="-", tags=()):
+    c = new_markdown_cell(source) if kind == "md" else new_code_cell(source)
+    c.metadata["slideshow"] = {"slide_type": slide}
+    if tags:
+        c.metadata["tags"] = list(tags)
+    return c
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("publish")
+    nb = new_notebook()
+    nb.cells = [
+        cell("md", "# 00 · A short lecture\n\nWhat the builders do.", "slide"),
+        cell("code", "from course_utils import diagrams\nprint('ready')"),
+        cell("md", "## 1. A formula\n\n$$h_t = \\tanh(W_{hh} h_{t-1} + W_{xh} x_t + b)$$", "slide"),
+        cell("md", "Notes: 5 minutes. Why tanh, not the identity.", "notes"),
+        cell("md", "## 2. A figure", "slide"),
+        cell("code", "diagrams.elman_cell();", tags=("figure",)),
+        cell("md", "### 2.1 A number", "subslide"),
+        cell("code", "print(6 * 7)"),
+    ]
+    source = root / "00_short.ipynb"
+    nbformat.write(nb, source)
+    cache = root / "executed"
+    decks = build_slides([source], root / "slides", cache)
+    index = build_site([source], root / "site", cache, slides="../slides")
+    return {"source": source, "cache": cache, "deck": decks[0], "index": index, "nb": nb}
+
+
+def external_references(page: str) -> list[str]:
+    """src/href/url(...) values that point off the machine (comments and text do not count)."""
+    refs = re.findall(r'(?:src|href)="([^"]*)"|url\(["\']?([^)"\']*)', page)
+    return [r for pair in refs for r in pair if re.match(r"(https?:)?//", r)]
+
+
+def test_the_deck_is_offline_and_has_the_notebooks_slides(built):
+    page = built["deck"].read_text(encoding="utf-8")
+    assert external_references(page) == []
+    static = built["deck"].parent / "_static"
+    assert (static / "revealjs" / "dist" / "reveal.js").is_file()
+    assert (static / "mathjax" / "MathJax.js").is_file()
+    assert publish.slide_count(built["nb"]) == 4  # title, formula, figure, its subslide
+    assert page.count('<aside class="notes">') == 1
+    assert "Why tanh" in page
+    assert "diagrams.elman_cell" not in page  # a figure cell shows the picture, not the code
+    assert "data:image/png;base64" in page
+    assert "42" in page  # the executed output
+
+
+def test_the_site_has_an_index_and_the_page(built):
+    index = built["index"].read_text(encoding="utf-8")
+    assert '<a href="00_short.html">00 · A short lecture</a>' in index
+    assert 'href="../slides/00_short.slides.html"' in index
+    page = (built["index"].parent / "00_short.html").read_text(encoding="utf-8")
+    assert external_references(page) == []
+    assert "data:image/png;base64" in page and "42" in page
+
+
+def test_a_second_build_reuses_the_execution(built, monkeypatch, tmp_path):
+    def no_kernel(*args, **kwargs):
+        raise AssertionError("the cached execution should have been reused")
+
+    monkeypatch.setattr(publish.execute.NotebookClient, "execute", no_kernel)
+    assert executed(built["source"], built["cache"]) == built["cache"] / "00_short.ipynb"
+    build_slides([built["source"]], tmp_path / "again", built["cache"])
+    # a changed source runs again
+    nb = nbformat.read(built["source"], as_version=4)
+    nb.cells[-1].source = "print(6 * 9)"
+    changed = tmp_path / "00_short.ipynb"
+    nbformat.write(nb, changed)
+    assert publish.source_hash(changed) != publish.source_hash(built["source"])
+    with pytest.raises(AssertionError, match="reused"):
+        executed(changed, built["cache"])
+
+
+def test_missing_assets_say_how_to_fetch_them(tmp_path):
+    from course_utils.errors import DatasetError
+    from course_utils.publish.assets import asset_path
+
+    with pytest.raises(DatasetError, match="make data"):
+        asset_path("revealjs", cache_dir=tmp_path)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
+def test_the_deck_and_a_page_work_in_chromium(built):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        outside = []
+        page.on(
+            "request",
+            lambda r: None if r.url.startswith(("file:", "data:")) else outside.append(r.url),
+        )
+        page.goto(built["deck"].as_uri())
+        page.wait_for_function("window.Reveal && Reveal.isReady()")
+        assert page.evaluate("Reveal.getTotalSlides()") == 4
+        page.keyboard.press("ArrowRight")  # to the formula
+        page.wait_for_function("Reveal.getIndices().h === 1")
+        page.wait_for_selector(
+            ".reveal section.present .MathJax_CHTML, .reveal section.present .MathJax",
+            timeout=15000,
+        )
+        page.keyboard.press("ArrowRight")  # to the figure
+        page.wait_for_function("Reveal.getIndices().h === 2")
+        width = page.evaluate("document.querySelector('section.present img').naturalWidth")
+        assert width > 100
+        page.goto((built["index"].parent / "00_short.html").as_uri())
+        page.wait_for_selector(".MathJax_CHTML, .MathJax", timeout=15000)
+        browser.close()
+    assert outside == [], f"requests left the machine: {outside}"
