@@ -7,6 +7,7 @@ figure. Where Debian's chromium is installed, the deck and a page are opened in 
 
 import re
 import shutil
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -61,8 +62,9 @@ def test_the_deck_is_offline_and_has_the_notebooks_slides(built):
     assert (static / "revealjs" / "dist" / "reveal.js").is_file()
     assert (static / "mathjax" / "MathJax.js").is_file()
     assert publish.slide_count(built["nb"]) == 4  # title, formula, figure, its subslide
-    assert page.count('<aside class="notes">') == 1
-    assert "Why tanh" in page
+    # the notebook's own note, and one per section (title, 1, 2) with its share of the time
+    assert page.count('<aside class="notes">') == 4
+    assert "Why tanh" in page and page.count("min of the 80-minute lecture") == 3
     assert "diagrams.elman_cell" not in page  # a figure cell shows the picture, not the code
     assert "data:image/png;base64" in page
     assert "42" in page  # the executed output
@@ -130,3 +132,19 @@ def test_the_deck_and_a_page_work_in_chromium(built):
         page.wait_for_selector(".MathJax_CHTML, .MathJax", timeout=15000)
         browser.close()
     assert outside == [], f"requests left the machine: {outside}"
+
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_cell_has_a_slide_type_and_no_solution_reaches_a_slide(path):
+    from course_utils.publish.lecture import is_hidden
+
+    nb = nbformat.read(path, as_version=4)
+    kinds = [c.metadata.get("slideshow", {}).get("slide_type") for c in nb.cells]
+    untyped = [i for i, k in enumerate(kinds) if k is None]
+    assert not untyped, f"cells {untyped}: run `python -m course_utils.publish slide-types {path}`"
+    shown = [i for i, c in enumerate(nb.cells) if is_hidden(c) and kinds[i] != "skip"]
+    assert not shown, f"cells {shown} hold solutions or hidden tests but are not skipped"
+    assert kinds[0] == "slide" and publish.slide_count(nb) >= 25

@@ -1,4 +1,7 @@
-"""python -m course_utils.publish {slides,site} NOTEBOOK... [--out DIR] (course_utils.publish)."""
+"""python -m course_utils.publish {slides,site,slide-types} NOTEBOOK... [--out DIR].
+
+slide-types fills in the slide type of cells that have none (course_utils.publish.lecture).
+"""
 
 from __future__ import annotations
 
@@ -7,13 +10,14 @@ import time
 from pathlib import Path
 
 from course_utils.publish.build import build_site, build_slides
+from course_utils.publish.lecture import apply
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m course_utils.publish", description=__doc__)
-    parser.add_argument("what", choices=["slides", "site"])
+    parser.add_argument("what", choices=["slides", "site", "slide-types"])
     parser.add_argument("notebooks", nargs="+", type=Path)
     parser.add_argument("--out", type=Path, help="default: build/slides or build/site")
     parser.add_argument(
@@ -27,7 +31,10 @@ def main(argv: list[str] | None = None) -> None:
     if missing:
         parser.error(f"no such notebook: {', '.join(missing)}")
     began = time.perf_counter()
-    if args.what == "slides":
+    if args.what == "slide-types":
+        for path in args.notebooks:
+            print(f"{path}: {apply(path)} cells given a slide type")
+    elif args.what == "slides":
         out = args.out or ROOT / "build" / "slides"
         decks = build_slides(args.notebooks, out, args.executed)
         print(

@@ -20,6 +20,7 @@ from traitlets.config import Config
 from course_utils.atomic import atomic_write_text
 from course_utils.publish.assets import asset_path
 from course_utils.publish.execute import executed
+from course_utils.publish.lecture import with_notes
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 MATHJAX = "_static/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
@@ -77,7 +78,7 @@ def build_slides(notebooks: list[Path], out_dir: Path, executed_dir: Path) -> li
     exporter.register_preprocessor(TagRemovePreprocessor(config=config), enabled=True)
     decks = []
     for notebook in notebooks:
-        nb = nbformat.read(executed(notebook, executed_dir), as_version=4)
+        nb = with_notes(nbformat.read(executed(notebook, executed_dir), as_version=4))
         resources = {"metadata": {"name": title(nb, notebook.stem)}}
         body, _ = exporter.from_notebook_node(nb, resources=resources)
         deck = out_dir / f"{notebook.stem}.slides.html"

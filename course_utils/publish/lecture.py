@@ -1,0 +1,104 @@
+"""Slide types for a notebook's cells: which cell starts a slide, which the lecture skips.
+
+The decks follow each cell's ``slideshow.slide_type`` metadata (the field JupyterLab's
+property inspector edits). ``python -m course_utils.publish slide-types NOTEBOOK...`` fills it in
+for cells that have none, by these rules, and leaves hand-set cells alone:
+
+* ``slide``: the title cell and every ``## `` section;
+* ``subslide``: every ``### `` heading, every "Predict, then run" moment (a pause gets its
+  own slide), every drawn figure, and a cell that would overflow the slide it joins;
+* ``skip``: solutions and hidden tests (a deck is shown to the class) and the exercises'
+  code; their statements stay;
+* ``-``: everything else continues the slide above.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+
+from course_utils.grading.markers import BEGIN_HIDDEN, BEGIN_SOLUTION
+
+PAGE_LINES = 26  # what fits on a 1280 x 800 slide at the decks' font size
+PREDICT = "**Predict, then run.**"
+
+
+def _height(cell) -> int:
+    """Rough lines on a slide: code lines, or words of prose at about 14 per line."""
+    if cell.cell_type == "code":
+        return len(cell.source.splitlines()) + 6  # and room for a short output
+    return max(1, len(re.sub(r"\$\$.*?\$\$", "xx", cell.source, flags=re.S).split()) // 14) + 1
+
+
+def is_hidden(cell) -> bool:
+    """A solution or a hidden test: never on a slide."""
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return bool(meta.get("solution") or meta.get("grade")) or any(
+        marker in cell.source for marker in (BEGIN_SOLUTION, BEGIN_HIDDEN)
+    )
+
+
+def slide_types(nb: nbformat.NotebookNode) -> list[str]:
+    """The rule-based slide type of every cell of ``nb`` (see the module docstring)."""
+    types, used, exercises = [], PAGE_LINES, False
+    for index, cell in enumerate(nb.cells):
+        text = cell.source.lstrip()
+        heading = cell.cell_type == "markdown" and text.startswith("#")
+        if heading and text.startswith("## "):
+            exercises = "exercise" in text.splitlines()[0].lower()
+        if index == 0 or (heading and text.startswith(("# ", "## "))):
+            kind = "slide"
+        elif is_hidden(cell) or (exercises and cell.cell_type == "code"):
+            kind = "skip"
+        elif heading or PREDICT in text or "figure" in cell.metadata.get("tags", []):
+            kind = "subslide"
+        elif used + _height(cell) > PAGE_LINES:
+            kind = "subslide"
+        else:
+            kind = "-"
+        if kind in ("slide", "subslide"):
+            used = 0
+        if kind != "skip":
+            used += _height(cell)
+        types.append(kind)
+    return types
+
+
+def with_notes(nb: nbformat.NotebookNode, minutes: int = 80) -> nbformat.NotebookNode:
+    """A copy of ``nb`` with speaker notes under each ``## `` section: its share of a
+    ``minutes``-long lecture (by the length of its prose and code) and its pauses."""
+    sections: list[list] = []  # the cells of each section, the title's cells first
+    for cell in nb.cells:
+        if not sections or (cell.cell_type == "markdown" and cell.source.startswith("## ")):
+            sections.append([])
+        sections[-1].append(cell)
+    shown = [[c for c in cells if not is_hidden(c)] for cells in sections]
+    sizes = [sum(_height(c) for c in cells) for cells in shown]
+    total = sum(sizes) or 1
+    out = nbformat.from_dict(nb)
+    out.cells = []
+    for cells, size in zip(sections, sizes):
+        pauses = sum(PREDICT in c.source for c in cells)
+        share = max(1, round(minutes * size / total))
+        note = f"About {share} min of the {minutes}-minute lecture."
+        if pauses:
+            note += f" {pauses} predict-then-run pause{'s' if pauses > 1 else ''}: let them guess."
+        notes = nbformat.v4.new_markdown_cell(note)
+        notes.metadata["slideshow"] = {"slide_type": "notes"}
+        out.cells += [cells[0], notes, *cells[1:]]
+    return out
+
+
+def apply(path: Path) -> int:
+    """Fill in the slide type of every cell of ``path`` that has none; return how many."""
+    nb = nbformat.read(path, as_version=4)
+    filled = 0
+    for cell, kind in zip(nb.cells, slide_types(nb)):
+        if "slide_type" not in cell.metadata.get("slideshow", {}):
+            cell.metadata["slideshow"] = {"slide_type": kind}
+            filled += 1
+    if filled:
+        nbformat.write(nb, path)
+    return filled
