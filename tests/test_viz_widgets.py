@@ -38,15 +38,61 @@ def test_show_matrix_with_ticks():
     assert isinstance(fig, Figure)
 
 
-def test_slider_runs_once_with_defaults():
+class Screen:
+    """Stands in for IPython's display: records what is shown and every in-place update."""
+
+    def __init__(self):
+        self.shown, self.updates = [], []
+
+    def __call__(self, obj, raw=False, display_id=None):
+        self.shown.append(obj)
+        screen = self
+
+        class Handle:
+            def update(self, new):
+                screen.updates.append(new)
+
+        return Handle()
+
+
+@pytest.fixture
+def screen(monkeypatch):
+    s = Screen()
+    monkeypatch.setattr(widgets, "display", s)
+    return s
+
+
+def test_slider_draws_the_default_as_an_ordinary_output(screen):
     calls = []
-    fn = widgets.slider(
-        lambda n, tau: calls.append((n, tau)), n=(1, 10, 1, 3), tau=(0.1, 2.0, 0.1, 0.7)
-    )
-    assert calls == [(3, 0.7)]
-    sliders = {w.description: w for w in fn.widget.children if hasattr(w, "description")}
-    assert isinstance(sliders["n"], ipywidgets.IntSlider)
-    assert isinstance(sliders["tau"], ipywidgets.FloatSlider)
+
+    def fn(n, tau, smooth):
+        calls.append((n, tau, smooth))
+        print(f"n={n}")
+
+    box = widgets.slider(fn, n=(1, 10, 1, 3), tau=(0.1, 2.0, 0.1, 0.7), smooth=False)
+    assert calls == [(3, 0.7, False)]
+    controls = {w.description: w for w in box.children}
+    assert isinstance(controls["n"], ipywidgets.IntSlider)
+    assert isinstance(controls["tau"], ipywidgets.FloatSlider)
+    assert isinstance(controls["smooth"], ipywidgets.Checkbox)
+    view, output = screen.shown
+    assert "n = 3" in view["text/plain"]  # a static copy names the controls, not a repr
+    assert output._repr_mimebundle_()["text/plain"] == "n=3"
+
+
+def test_moving_a_control_replaces_the_output_in_place(screen):
+    def fn(n):
+        plt.plot(range(n))
+        plt.show()  # held back: the figure joins the one output
+        print("drawn")
+
+    box = widgets.slider(fn, n=(1, 10, 1, 3))
+    assert len(screen.shown) == 2 and screen.updates == []
+    box.children[0].value = 5
+    assert len(screen.shown) == 2 and len(screen.updates) == 1  # no second output under it
+    bundle = screen.updates[0]._repr_mimebundle_()
+    assert bundle["text/html"].count("<img") == 1 and "drawn" in bundle["text/plain"]
+    assert plt.get_fignums() == []  # figures are closed once rendered
 
 
 def test_plot_attention_labels_rows_and_columns():
