@@ -304,7 +304,7 @@ def train(
     Each step's loss is ``loss_fn(output, target)``; for a :class:`TokenStream` the output
     is the logits and the default :func:`lm_loss` applies. ``evaluate(model)`` (a
     validation loss, e.g. ``lambda m: evaluate_lm(m, valid_ids, device)``) runs every
-    ``config.eval_every`` steps, at the end, and for a TokenStream at each epoch's end.
+    ``config.eval_every`` steps and at the end (only there: a curve's points lie on one grid).
     ``forward_kwargs`` go to the model's forward: a dict, or a function of the 0-based
     step (e.g. a teacher-forcing ratio that decays). With ``resume=True`` and an
     existing ``config.checkpoint_path`` the run continues exactly where that checkpoint
@@ -429,8 +429,7 @@ def train(
                     save(batch_in_epoch + 1)
                 if last:
                     break
-            else:  # the text ran out of minibatches: validate, then start the next epoch
-                validate()
+            else:  # the text ran out of minibatches: start the next epoch
                 epoch, skip, state = epoch + 1, 0, None
                 continue
             break

@@ -60,6 +60,14 @@ def test_overflowing_logits_raise_training_error(char_tok, tiny_ids, cpu):
         train_lm(model, tiny_ids, tiny_ids, config(clip=None), cpu)
 
 
+def test_validation_points_lie_on_one_grid_across_epochs(char_tok, tiny_ids, cpu):
+    # 14 steps cross an epoch boundary (11 batches per epoch): no extra point there
+    model = tiny_model(len(char_tok))
+    cfg = config(max_steps=14, eval_every=5, eval_tokens=100)
+    history = train_lm(model, tiny_ids, tiny_ids, cfg, cpu)
+    assert history.eval_steps == [5, 10, 14]
+
+
 RESUME_CASES = [
     dict(partition="sequential", cell="rnn", stop=4),
     dict(partition="sequential", cell="lstm", stop=6),  # (h, c) state carried mid-epoch
@@ -89,7 +97,7 @@ def test_resume_is_exact(tmp_path, char_tok, tiny_ids, cpu, case):
         return model, history
 
     full, full_history = run(total, tmp_path / "full.pt")
-    assert len(full_history.eval_steps) >= 2  # the run crossed an epoch boundary
+    assert total > 11  # the run crosses an epoch boundary (11 batches per epoch)
     run(stop, tmp_path / "part.pt")
     torch.manual_seed(12345)  # the resumed run must restore the RNG itself
     resumed, resumed_history = run(total, tmp_path / "part.pt", resume=True, init_seed=1)
