@@ -68,7 +68,7 @@ def live(fn: Callable, **controls: widgets.ValueWidget) -> widgets.Box:
     view = box._repr_mimebundle_()  # the live widget, and what a static copy shows instead
     view["text/plain"] = (
         "controls: "
-        + ", ".join(f"{name} = {w.value!r}" for name, w in controls.items())
+        + ", ".join(f"{w.description or name} = {w.value!r}" for name, w in controls.items())
         + " (run the notebook to move them)"
     )
     display(view, raw=True)
