@@ -148,3 +148,85 @@ def test_every_cell_has_a_slide_type_and_no_solution_reaches_a_slide(path):
     shown = [i for i, c in enumerate(nb.cells) if is_hidden(c) and kinds[i] != "skip"]
     assert not shown, f"cells {shown} hold solutions or hidden tests but are not skipped"
     assert kinds[0] == "slide" and publish.slide_count(nb) >= 25
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_the_live_slideshow_uses_a_theme_that_ships_its_fonts(path):
+    # RISE's default theme ("simple") loads Google fonts: off the machine
+    assert nbformat.read(path, as_version=4).metadata.get("rise", {}).get("theme") == "white"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
+def test_the_live_slideshow_in_jupyterlab_works_offline(tmp_path):
+    # jupyterlab-rise: Alt+R in a notebook opens its slideshow; math renders, nothing leaves
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    nb = new_notebook(metadata={"rise": {"theme": "white"}})
+    nb.cells = [
+        cell("md", "# Title\n\n$$h_t = \\tanh(W h_{t-1})$$", "slide"),
+        cell("md", "## Second", "slide"),
+    ]
+    nbformat.write(nb, tmp_path / "deck.ipynb")
+    port, token = free_port(), "course-test"
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            "--allow-root",
+            f"--ServerApp.port={port}",
+            f"--ServerApp.token={token}",
+            f"--ServerApp.root_dir={tmp_path}",
+            "--ServerApp.ip=127.0.0.1",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(60):
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.5)
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            context = browser.new_context(viewport={"width": 1300, "height": 900})
+            outside = []
+            context.on(
+                "request",
+                lambda r: (
+                    None if r.url.startswith((base, "data:", "blob:")) else outside.append(r.url)
+                ),
+            )
+            page = context.new_page()
+            page.goto(f"{base}/lab/workspaces/test/tree/deck.ipynb?reset&token={token}")
+            page.wait_for_selector(".jp-MarkdownOutput", timeout=60000)
+            page.wait_for_selector("mjx-container", timeout=30000)  # math in the notebook
+            page.locator(".jp-Cell .jp-MarkdownOutput").first.click(force=True)
+            page.keyboard.press("Escape")
+            page.keyboard.press("Alt+r")
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and not any("/rise/" in f.url for f in page.frames):
+                page.wait_for_timeout(250)
+            assert any("/rise/deck.ipynb" in f.url for f in page.frames), "no slideshow opened"
+            page.wait_for_timeout(2000)
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert outside == [], f"requests left the machine: {outside}"
