@@ -276,7 +276,7 @@ def captioning_model(attention: bool = True):
             arrow(ax, (dec[t - 1] + 0.375, y), (x - 0.375, y))
     # Show and Tell: the mean feature starts the decoder's state
     path(ax, [(gx + g * cell + 0.05, 2.1), (dec[0] - 0.375, 2.1)])
-    label(ax, 4.9, 2.3, "mean → $h_0, c_0$", fontsize=9)
+    label(ax, 4.85, 1.9, "mean → $h_0, c_0$", fontsize=9)
     if attention:
         for x in dec:
             arrow(
