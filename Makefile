@@ -54,11 +54,15 @@ $(STAMP): pyproject.toml
 
 # Notebooks saved from JupyterLab carry their outputs; git's nbstripout filter (named in
 # .gitattributes) strips them on `git add`, so working in `make lab` never dirties a commit.
-# --keep-id keeps JupyterLab's cell ids: renumbering them would touch every cell in each diff.
+# --keep-id keeps JupyterLab's cell ids: renumbering them would touch every cell in each diff;
+# the extra keys are what a kernel adds to language_info (the committed notebooks say "python").
+STRIP_KEYS := $(addprefix metadata.language_info.,codemirror_mode file_extension mimetype \
+	nbconvert_exporter pygments_lexer version)
 setup: $(STAMP)
 	@if git rev-parse --git-dir >/dev/null 2>&1; then \
 		$(BIN)/nbstripout --install --attributes .gitattributes && \
-		git config filter.nbstripout.clean '"$(abspath $(BIN))/python" -m nbstripout --keep-id'; \
+		git config filter.nbstripout.clean '"$(abspath $(BIN))/python" -m nbstripout --keep-id' && \
+		git config filter.nbstripout.extrakeys "$(STRIP_KEYS)"; \
 	fi
 
 data: setup

@@ -123,9 +123,21 @@ def test_the_filter_strips_a_notebook_saved_with_outputs(tmp_path):
     run("init", "-q")
     run("config", "filter.nbstripout.clean", clean.strip())
     run("config", "filter.nbstripout.required", "true")
+    run(
+        "config",
+        "filter.nbstripout.extrakeys",
+        git("config", "filter.nbstripout.extrakeys").strip(),
+    )
     (tmp_path / ".gitattributes").write_text((ROOT / ".gitattributes").read_text())
     output = nbformat.v4.new_output("stream", text="2\n")
     path = write_notebook(tmp_path / "lecture.ipynb", outputs=[output], execution_count=3)
+    nb = nbformat.read(path, as_version=4)  # what a kernel writes into the metadata on save
+    nb.metadata["language_info"] = {
+        "name": "python",
+        "version": "3.11.7",
+        "mimetype": "text/x-python",
+    }
+    nbformat.write(nb, path)
     cell_id = nbformat.read(path, as_version=4).cells[1].id
     run("add", "lecture.ipynb")
     staged = subprocess.run(
@@ -133,4 +145,5 @@ def test_the_filter_strips_a_notebook_saved_with_outputs(tmp_path):
     ).stdout
     assert notebook_problems(path, staged) == []
     assert nbformat.reads(staged, as_version=4).cells[1].id == cell_id  # --keep-id
+    assert nbformat.reads(staged, as_version=4).metadata["language_info"] == {"name": "python"}
     assert notebook_problems(path) == ["cell 1 has outputs", "cell 1 has execution_count 3"]
