@@ -59,3 +59,7 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("minutes per notebook")
         for name, s in sorted(seconds.items()):
             terminalreporter.write_line(f"{name}: {s / 60:.1f} min ({s:.0f} s)")
+        # kept for the README's minutes column: `python -m course_utils.results --minutes`
+        from course_utils.results import write_minutes
+
+        write_minutes({Path(name).stem: s for name, s in seconds.items()})

@@ -20,6 +20,7 @@ import contextlib
 import json
 import os
 import platform
+import re
 import sys
 import time
 from pathlib import Path
@@ -217,6 +218,29 @@ def scale_table(base: dict, scaled: dict) -> str:
     return "\n".join(lines)
 
 
+MINUTES = ROOT / "build" / "notebook-minutes.json"  # written by every pytest run of notebooks
+_ROW = re.compile(
+    r"^(\| (\d\d) \| \[[^\]]*\]\(notebooks/([\w]+)\.ipynb\) \|.*\| )([\d.]+|–)( \|)$", re.M
+)
+
+
+def write_minutes(seconds: dict[str, float], path: Path = MINUTES) -> None:
+    """Record each notebook's cell time (seconds, by file stem) and the machine it ran on."""
+    atomic_write_text(path, json.dumps({"machine": cpu_name(), "seconds": seconds}, indent=1))
+
+
+def minutes_column(readme: str, seconds: dict[str, float]) -> str:
+    """The README with its notebook table's last column set to each notebook's minutes."""
+    return _ROW.sub(
+        lambda m: (
+            m.group(1)
+            + (f"{seconds[m.group(3)] / 60:.1f}" if m.group(3) in seconds else m.group(4))
+            + m.group(5)
+        ),
+        readme,
+    )
+
+
 def _recorded_machine(readme: str) -> str | None:
     start = readme.find(BEGIN)
     if start < 0:
@@ -238,7 +262,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--compare", type=Path, default=None, help="another run's results (e.g. at scale 2)"
     )
+    parser.add_argument(
+        "--minutes",
+        type=Path,
+        default=None,
+        help="a run's notebook-minutes.json: the table's minutes",
+    )
     args = parser.parse_args(argv)
+    if args.minutes is not None:
+        readme = args.readme.read_text(encoding="utf-8")
+        new = minutes_column(
+            readme, json.loads(args.minutes.read_text(encoding="utf-8"))["seconds"]
+        )
+        if args.write:
+            atomic_write_text(args.readme, new)
+            print(f"{args.readme}: minutes column rewritten from {args.minutes}")
+        return 0
     path = args.results or results_path() or ROOT / "build" / "results.json"
     data = _load(path)
     if args.compare is not None:

@@ -161,3 +161,25 @@ def test_readme_scale_table_is_what_the_recorded_runs_say():
     readme = (root / "README.md").read_text(encoding="utf-8")
     block = readme[readme.index(SCALE_BEGIN) : readme.index(SCALE_END) + len(SCALE_END)]
     assert block == scale_table(base, scaled), "run the --compare --write command above"
+
+
+def test_readme_minutes_are_the_recorded_run():
+    # one recorded `make test` (benchmarks/notebook-minutes.json) is what the table shows
+    root = Path(__file__).resolve().parents[1]
+    recorded = json.loads((root / "benchmarks" / "notebook-minutes.json").read_text())
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert results.minutes_column(readme, recorded["seconds"]) == readme, (
+        "run `python -m course_utils.results --minutes benchmarks/notebook-minutes.json --write`"
+    )
+    notebooks = sorted(p.stem for p in (root / "notebooks").glob("*.ipynb"))
+    assert sorted(recorded["seconds"]) == notebooks
+    shown = results._ROW.findall(readme)
+    assert [row[2] for row in shown] == notebooks  # every row matched, none missed
+
+
+def test_minutes_column_sets_only_the_last_cell(tmp_path):
+    row = "| 07 | [X](notebooks/07_x.ipynb) | teaches a | b | 9.9 |"
+    assert results.minutes_column(row, {"07_x": 90.0}) == row.replace("9.9", "1.5")
+    assert results.minutes_column(row, {"other": 1.0}) == row
+    results.write_minutes({"07_x": 90.0}, tmp_path / "m.json")
+    assert json.loads((tmp_path / "m.json").read_text())["seconds"] == {"07_x": 90.0}
