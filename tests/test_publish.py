@@ -104,17 +104,21 @@ def test_missing_assets_say_how_to_fetch_them(tmp_path):
         asset_path("revealjs", cache_dir=tmp_path)
 
 
+def offline_page(p, allowed: tuple[str, ...]):
+    """Debian's chromium, one 1280 x 800 page, and the list of every request to anywhere but
+    ``allowed`` (URL prefixes) that the page or anything it opens makes."""
+    browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    outside = []
+    context.on("request", lambda r: None if r.url.startswith(allowed) else outside.append(r.url))
+    return browser, context.new_page(), outside
+
+
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
 def test_the_deck_and_a_page_work_in_chromium(built):
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1280, "height": 800})
-        outside = []
-        page.on(
-            "request",
-            lambda r: None if r.url.startswith(("file:", "data:")) else outside.append(r.url),
-        )
+        browser, page, outside = offline_page(p, allowed=("file:", "data:"))
         page.goto(built["deck"].as_uri())
         page.wait_for_function("window.Reveal && Reveal.isReady()")
         assert page.evaluate("Reveal.getTotalSlides()") == 4
@@ -204,16 +208,7 @@ def test_the_live_slideshow_in_jupyterlab_works_offline(tmp_path):
             except OSError:
                 time.sleep(0.5)
         with sync_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-            context = browser.new_context(viewport={"width": 1300, "height": 900})
-            outside = []
-            context.on(
-                "request",
-                lambda r: (
-                    None if r.url.startswith((base, "data:", "blob:")) else outside.append(r.url)
-                ),
-            )
-            page = context.new_page()
+            browser, page, outside = offline_page(p, allowed=(base, "data:", "blob:"))
             page.goto(f"{base}/lab/workspaces/test/tree/deck.ipynb?reset&token={token}")
             page.wait_for_selector(".jp-MarkdownOutput", timeout=60000)
             page.wait_for_selector("mjx-container", timeout=30000)  # math in the notebook
