@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import symtable
+import threading
 from dataclasses import dataclass
 
 # Names through which code can reach any variable: a cell using one is always run.
@@ -145,13 +146,19 @@ def _nested_global_reads(table: symtable.SymbolTable, top: bool = True) -> set[s
     return found
 
 
+# CPython before 3.11.8 can raise "SystemError: AST constructor recursion depth mismatch" when
+# two threads build ASTs at once (python/cpython#106905); a class is graded by several threads.
+_PARSE = threading.Lock()
+
+
 def names(source: str) -> Names:
     """The names a cell's code binds at top level, may change, and reads from earlier cells."""
     if any(line.lstrip().startswith(("%", "!")) for line in source.splitlines()):
         return OPAQUE
     try:
-        tree = ast.parse(source)
-        table = symtable.symtable(source, "<cell>", "exec")
+        with _PARSE:
+            tree = ast.parse(source)
+            table = symtable.symtable(source, "<cell>", "exec")
     except SyntaxError:
         return OPAQUE
     everywhere: set = set()
