@@ -15,8 +15,8 @@ NOTEBOOKS := notebooks
 # Per-cell limit for notebook execution; a cell that trains a model finishes well inside it.
 CELL_TIMEOUT ?= 900
 # make test runs unit tests and notebooks side by side, one pytest worker per core, each with
-# one torch thread: these small models gain little from a second thread (notebook 03 ran as
-# fast on one as on two), so two at once nearly halve the time. WORKERS=0 runs them in turn.
+# one torch thread: these small models gain little from a second thread (the BPTT notebook ran
+# as fast on one as on two), so two at once nearly halve the time. WORKERS=0 runs them in turn.
 WORKERS ?= auto
 ONE_THREAD := OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 LAB_PORT ?= 8888

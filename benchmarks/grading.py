@@ -6,7 +6,7 @@ submissions per minute, the median and spread of the seconds per submission as s
 whole run (wall time x jobs / submissions), and the speed-up over one job.
 
     python benchmarks/grading.py                          # notebook 01, 4 + 4 submissions
-    python benchmarks/grading.py --notebook notebooks/04_lstm_gru.ipynb --copies 2
+    python benchmarks/grading.py --notebook notebooks/05_lstm_gru.ipynb --copies 2
 """
 
 from __future__ import annotations

@@ -70,7 +70,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", default=None, help="cpu, cuda or mps (default: best)")
     parser.add_argument("--cells", nargs="+", default=list(CELLS), choices=list(CELLS))
-    # 64: notebook 04's memory tasks; 128: the language models of notebooks 02-04; 256, 512
+    # 64: notebook 05's memory tasks; 128: the language models of notebooks 02-06; 256, 512
     parser.add_argument("--hidden", type=int, nargs="+", default=[64, 128, 256, 512])
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--seq-len", type=int, default=64)

@@ -1,4 +1,4 @@
-"""The autonomous Elman network ``h <- tanh(h W)`` as a dynamical system (notebook 03).
+"""The autonomous Elman network ``h <- tanh(h W)`` as a dynamical system (notebook 04).
 
 With no input, the recurrence of an Elman network is a map of the state space onto itself, and
 its weight matrix decides what the state does in the long run:

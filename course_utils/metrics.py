@@ -5,10 +5,10 @@ length-normalised log-likelihood (Jurafsky & Martin, ch. 3). Perplexity ``exp(nl
 the effective number of equally likely choices the model hesitates between at each
 step; bits per character ``nll / ln 2`` is the same number as a compression rate.
 
-Classifiers and taggers (notebook 04) are scored by accuracy, a confusion matrix, and
+Classifiers and taggers (notebook 06) are scored by accuracy, a confusion matrix, and
 entity-level F1 with exact span matching (Tjong Kim Sang & De Meulder 2003, CoNLL-2003).
 
-Sequence-to-sequence models (notebook 05) are scored against reference sequences: the
+Sequence-to-sequence models (notebook 07) are scored against reference sequences: the
 token error rate is the Levenshtein (1966) edit distance per reference token (the phoneme
 error rate when tokens are phonemes), the sequence error rate the share of outputs with any
 mistake, and BLEU (Papineni et al. 2002) the n-gram overlap of translations, computed by
@@ -61,7 +61,7 @@ def per_char_nll(nll_per_token: float, tokens: int, chars: int) -> float:
     return nll_per_token * tokens / chars
 
 
-# --- Classification and tagging (notebook 04) -------------------------------------------
+# --- Classification and tagging (notebook 06) -------------------------------------------
 # Accuracy and the confusion matrix score one label per item (a name's language); span F1
 # scores named entities the way CoNLL-2003 does: an entity counts only if its type and both
 # boundaries are right, so tagging every token "O" scores 0, not the share of "O" tags.
@@ -161,7 +161,7 @@ def masked_cross_entropy(
     return sequence_cross_entropy(logits, targets.masked_fill(~real, IGNORE_INDEX))
 
 
-# --- Sequence outputs (notebook 05) -------------------------------------------------------
+# --- Sequence outputs (notebook 07) -------------------------------------------------------
 # A generated sequence is compared with its reference as a whole: edit distance counts the
 # fewest single-token insertions, deletions and substitutions that turn one into the other.
 

@@ -119,3 +119,22 @@ def test_lstm_unroll_equals_the_step_loop_in_values_and_gradients():
         runs.append((hs.detach(), c.detach(), *(p.grad.clone() for p in cell.parameters())))
     for fast, slow in zip(*runs):
         torch.testing.assert_close(fast, slow, rtol=0, atol=1e-10)
+
+
+def test_lstm_copy_from_torch_reads_any_layer_of_a_trained_lstm():
+    # notebook 06 reads the gates of a trained nn.LSTM through this copy
+    torch.manual_seed(2)
+    lstm = nn.LSTM(4, 6, num_layers=2, batch_first=True).double()  # both biases non-zero
+    x = torch.randn(3, 5, 4, dtype=torch.float64)
+    with torch.no_grad():
+        first, _ = nn.LSTM.forward(lstm, x)
+        layer0 = nn.LSTM(4, 6, batch_first=True).double()
+        for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+            getattr(layer0, f"{name}_l0").copy_(getattr(lstm, f"{name}_l0"))
+        want, _ = layer0(x)
+        cell = LSTMCell(4, 6).double().copy_from_torch(lstm, layer=0)
+        got, _ = rnn_unroll(cell, x)
+    torch.testing.assert_close(got, want, rtol=0, atol=1e-12)
+    top = LSTMCell(6, 6).double().copy_from_torch(lstm, layer=1)
+    with torch.no_grad():
+        torch.testing.assert_close(rnn_unroll(top, want)[0], first, rtol=0, atol=1e-12)

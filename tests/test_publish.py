@@ -39,7 +39,7 @@ def built(tmp_path_factory):
         cell("md", "## 2. A figure", "slide"),
         cell("code", "diagrams.elman_cell();", tags=("figure",)),
         cell("md", "### 2.1 A number", "subslide"),
-        cell("code", "print(6 * 7)"),
+        cell("code", "plumbing_only = 6\nprint(plumbing_only * 7)", tags=("slides-output",)),
     ]
     source = root / "00_short.ipynb"
     nbformat.write(nb, source)
@@ -68,6 +68,7 @@ def test_the_deck_is_offline_and_has_the_notebooks_slides(built):
     assert "diagrams.elman_cell" not in page  # a figure cell shows the picture, not the code
     assert "data:image/png;base64" in page
     assert "42" in page  # the executed output
+    assert "plumbing_only" not in page  # tagged slides-output: the deck shows the result only
 
 
 def test_the_site_has_an_index_and_the_page(built):
@@ -77,6 +78,7 @@ def test_the_site_has_an_index_and_the_page(built):
     page = (built["index"].parent / "00_short.html").read_text(encoding="utf-8")
     assert external_references(page) == []
     assert "data:image/png;base64" in page and "42" in page
+    assert "plumbing_only" in page  # the site keeps every cell's code
 
 
 def test_a_second_build_reuses_the_execution(built, monkeypatch, tmp_path):
@@ -151,7 +153,45 @@ def test_every_cell_has_a_slide_type_and_no_solution_reaches_a_slide(path):
     assert not untyped, f"cells {untyped}: run `python -m course_utils.publish slide-types {path}`"
     shown = [i for i, c in enumerate(nb.cells) if is_hidden(c) and kinds[i] != "skip"]
     assert not shown, f"cells {shown} hold solutions or hidden tests but are not skipped"
-    assert kinds[0] == "slide" and publish.slide_count(nb) >= 25
+    assert kinds[0] == "slide" and 25 <= publish.slide_count(nb) <= 40  # one lecture's deck
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_notebook_is_one_lecture(path):
+    from course_utils.publish.lecture import LECTURE_WORDS, OPTIONAL_LAB, lecture_words
+
+    nb = nbformat.read(path, as_version=4)
+    words = lecture_words(nb)
+    assert words <= LECTURE_WORDS, f"{path.name}: {words} words of lecture prose"
+    lab = [i for i, c in enumerate(nb.cells) if c.source.startswith(OPTIONAL_LAB)]
+    if lab:  # an optional lab is not on the slides: only its title
+        end = next(
+            i for i, c in enumerate(nb.cells) if i > lab[0] and "exercises" in c.source[:40].lower()
+        )
+        kinds = [c.metadata["slideshow"]["slide_type"] for c in nb.cells[lab[0] + 1 : end]]
+        assert set(kinds) == {"skip"}, f"{path.name}: the optional lab reaches the slides"
+
+
+def test_slide_type_rules_skip_the_set_up_and_an_optional_lab():
+    from course_utils.publish.lecture import lecture_words, slide_types
+
+    nb = new_notebook()
+    nb.cells = [
+        cell("md", "# 00 · Title\n\nWhat it is about."),
+        cell("code", "import math"),
+        cell("md", "All settings in one config."),
+        cell("md", "## 1. A section\n\nOne two three."),
+        cell("code", "x = 1", tags=("figure",)),
+        cell("md", "## Optional lab: more\n\nOn your own."),
+        cell("md", "## 2. In the lab"),
+        cell("code", "y = 2"),
+        cell("md", "## Graded exercises\n\n**Exercise 1.** Write it."),
+        cell("code", "def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION"),
+    ]
+    assert slide_types(nb) == [
+        "slide", "skip", "skip", "slide", "subslide", "slide", "skip", "skip", "slide", "skip"
+    ]  # fmt: skip
+    assert lecture_words(nb) == 15  # the three cells' words before the optional lab
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

@@ -1,4 +1,4 @@
-"""The character-level language-modelling data of notebooks 02-04, in one call.
+"""The character-level language-modelling data of notebooks 02-06, in one call.
 
 Notebook 02 builds it step by step (corpus -> CharTokenizer fit on the training text ->
 1-D int64 ids per split); the later notebooks call :func:`char_lm_data` for the same result.

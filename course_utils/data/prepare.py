@@ -144,7 +144,7 @@ def main() -> None:
         print(f"Shakespeare ready in {cache_dir / 'shakespeare'} (characters: {sizes})")
     else:
         print("The course will use Python's documentation as its text corpus instead.")
-    # Notebook 06's scenes: generated here once, so that nothing later writes to the cache (a
+    # Notebook 08's scenes: generated here once, so that nothing later writes to the cache (a
     # grading kernel sees it read-only).
     from course_utils.data.scenes import ScenesConfig, load_scenes
 

@@ -1,4 +1,4 @@
-"""The recurrent cells drawn gate by gate: Elman (notebook 02), LSTM and GRU (notebook 04).
+"""The recurrent cells drawn gate by gate: Elman (notebook 02), LSTM and GRU (notebook 05).
 
 The symbols are the notebooks' (Elman 1990; Hochreiter & Schmidhuber 1997 with the forget gate
 of Gers et al. 2000; Cho et al. 2014 with torch's placement of the reset gate). In the gated

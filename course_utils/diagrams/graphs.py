@@ -1,6 +1,6 @@
-"""Computation graphs over time: the unrolled RNN (notebooks 02, 03), truncated BPTT (03), the
+"""Computation graphs over time: the unrolled RNN (notebooks 02, 03), truncated BPTT (04), the
 input-output patterns (02), the encoder-decoder with attention (Bahdanau et al. 2015; notebook
-05) and the captioning model (Vinyals et al. 2015; Xu et al. 2015; notebook 06)."""
+07) and the captioning model (Vinyals et al. 2015; Xu et al. 2015; notebook 08)."""
 
 from __future__ import annotations
 
@@ -240,7 +240,7 @@ def captioning_model(attention: bool = True):
     """CNN features feeding an LSTM decoder from <START> to <END> (Show, Attend and Tell if
     ``attention``: a weighted sum of the feature grid enters every step)."""
     fig, ax = canvas(10.2, 4.4)
-    # the image: a synthetic scene like notebook 06's
+    # the image: a synthetic scene like notebook 08's
     ax.add_patch(Rectangle((0.2, 1.45), 1.3, 1.3, facecolor="#f7f7f7", edgecolor="black"))
     ax.add_patch(Rectangle((0.35, 1.65), 0.4, 0.4, color=(40 / 255, 80 / 255, 220 / 255)))
     ax.add_patch(plt_circle((1.15, 2.35), 0.22, (220 / 255, 40 / 255, 40 / 255)))

@@ -33,7 +33,7 @@ from course_utils.grading.grade import (
     GradeReport,
     RunOptions,
     grade_submission,
-    match_assignment,
+    match_assignments,
     read_submission,
     solution_notebooks,
 )
@@ -86,10 +86,9 @@ def cache_key(path: Path, solution: Path | None, options: RunOptions) -> str:
     return digest.hexdigest()
 
 
-def _solution_for(path: Path, solutions: dict[str, Path]) -> Path | None:
-    """The solution notebook a submission is graded against (None: unknown assignment)."""
-    name = match_assignment(path, read_submission(path)[0], solutions)
-    return solutions.get(name) if name else None
+def _jobs_for(path: Path, solutions: dict[str, Path]) -> list[str | None]:
+    """The assignments one file is graded as ([None]: unknown, still reported)."""
+    return match_assignments(path, read_submission(path)[0], solutions) or [None]
 
 
 def grade_folder(
@@ -119,8 +118,8 @@ def grade_folder(
     for slot in range(jobs):
         slots.put(slot)
 
-    def one(path: Path) -> GradeReport:
-        key = cache_key(path, _solution_for(path, known), options)
+    def one(path: Path, assignment: str | None) -> GradeReport:
+        key = cache_key(path, known.get(assignment) if assignment else None, options)
         cached = cache / f"{key}.json"
         if cached.exists():
             try:
@@ -129,25 +128,26 @@ def grade_folder(
                 pass  # a damaged cache entry: grade again
         slot = slots.get()
         try:
-            report = grade_submission(path, known, replace(options, slot=slot))
+            report = grade_submission(path, known, replace(options, slot=slot), assignment)
         finally:
             slots.put(slot)
         atomic_write_text(cached, json.dumps(report.to_dict()))
         return report
 
-    by_path: dict[Path, GradeReport] = {}
+    todo = [(path, assignment) for path in files for assignment in _jobs_for(path, known)]
+    done: dict[tuple, GradeReport] = {}
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(one, path): path for path in files}
-        bar = tqdm(total=len(files), desc="grading", unit="submission", disable=not progress)
+        futures = {pool.submit(one, *job): job for job in todo}
+        bar = tqdm(total=len(todo), desc="grading", unit="submission", disable=not progress)
         for future in as_completed(futures):
-            path = futures[future]
+            path, _ = job = futures[future]
             report = future.result()
             report.submission = str(path.relative_to(submissions))
-            by_path[path] = report
+            done[job] = report
             bar.set_postfix_str(f"{report.submission}: {report.total:g}/{report.max_total:g}")
             bar.update()
         bar.close()
-    graded = [by_path[p] for p in files]
+    graded = [done[job] for job in todo]
     reports.write_all(graded, Path(out_dir), roster=roster, solutions=known)
     return graded
 

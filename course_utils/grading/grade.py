@@ -52,6 +52,7 @@ class GradeReport:
     submission: str
     assignment: str | None
     results: list[TestResult] = field(default_factory=list)
+    handed_in_as: str | None = None  # the name the file carries, when it is an old one
     problems: list[str] = field(default_factory=list)  # about the submission as a whole
     cells_run: int = 0  # cells executed (errors included) of ...
     cells_total: int = 0  # ... the cells of the notebook that was run
@@ -81,12 +82,34 @@ def _zero(tests: list[GradedCell], why: str) -> list[TestResult]:
     return [TestResult(t.grade_id, 0.0, t.points, why) for t in tests]
 
 
-def build_graded_notebook(submission, solution) -> tuple[nbformat.NotebookNode, dict]:
+def anchors(solution) -> dict[str, str | None]:
+    """grade_id -> the id of the cell its test follows: the nearest cell before it that is
+    not a test (None: the notebook's start)."""
+    tests = graded_cells(solution)
+    graded_at = {t.index for t in tests}
+    found = {}
+    for t in tests:
+        before = max((i for i in range(t.index) if i not in graded_at), default=None)
+        found[t.grade_id] = solution.cells[before].get("id") if before is not None else None
+    return found
+
+
+def handed_out_tests(submission, solution) -> list[GradedCell]:
+    """The solution's tests whose exercise an old, renamed handout had: those whose anchor
+    cell is in the submission. An exercise added after the split is not held against it."""
+    ids = {c.get("id") for c in submission.cells}
+    anchor = anchors(solution)
+    return [t for t in graded_cells(solution) if anchor[t.grade_id] in ids]
+
+
+def build_graded_notebook(
+    submission, solution, tests: list[GradedCell] | None = None
+) -> tuple[nbformat.NotebookNode, dict]:
     """The notebook to run, and what its cells are: {"tests": {index: grade_id},
     "guards": {index: grade_id}, "student": {index: the cell's number in the submission},
     "skipped": [numbers of the submission's cells not run: unchanged lecture code that no
-    test or answer reads, see needed.py]}."""
-    tests = graded_cells(solution)
+    test or answer reads, see needed.py]}. ``tests``: which of the solution's (default all)."""
+    tests = graded_cells(solution) if tests is None else tests
     lecture = {  # code of the handed-out cells a student does not answer in
         c.source
         for c in solution.cells
@@ -98,11 +121,9 @@ def build_graded_notebook(submission, solution) -> tuple[nbformat.NotebookNode, 
     optional: set[int] = set()
     test_ids = {solution.cells[t.index].get("id") for t in tests}
     after: dict[str | None, list[GradedCell]] = {}  # anchor cell id -> tests that follow it
-    graded_at = {t.index for t in tests}
+    anchor = anchors(solution)
     for t in tests:  # a test runs after the nearest cell before it that is not a test
-        before = max((i for i in range(t.index) if i not in graded_at), default=None)
-        anchor = solution.cells[before].get("id") if before is not None else None
-        after.setdefault(anchor, []).append(t)
+        after.setdefault(anchor[t.grade_id], []).append(t)
     cells = [nbformat.v4.new_code_cell(SNAPSHOT_CELL, metadata={"grading_setup": True})]
     which: dict = {"tests": {}, "guards": {}, "student": {}}
     placed: set[str] = set()
@@ -218,14 +239,38 @@ def _run(nb, options: RunOptions) -> tuple[dict[int, str | None], str | None]:
     return ran, problem
 
 
-def match_assignment(path: Path, submission, solutions: dict[str, Path]) -> str | None:
-    """Which assignment a submission is: from the student notebook's metadata, else its name."""
+# Assignments whose notebook was split or renumbered (issue 14: one notebook per lecture). A
+# class may still hand in the old student notebook: it is graded as every assignment its
+# exercises went to (the exercise cells kept their ids, so the tests find their places).
+RENAMED: dict[str, tuple[str, ...]] = {
+    "03_backprop_through_time": ("03_bptt", "04_training_rnns"),
+    "04_lstm_gru": ("05_lstm_gru",),
+    "05_seq2seq_attention": ("07_seq2seq_attention",),
+    "06_image_captioning": ("08_image_captioning",),
+}
+
+
+def handed_in_as(path: Path, submission, solutions: dict[str, Path]) -> str | None:
+    """The assignment name a submission carries: its student notebook's metadata, else the
+    longest known name in its file name (a current or a RENAMED one)."""
+    known = set(solutions) | set(RENAMED)
     if submission is not None:
         name = submission.metadata.get("course_homework", {}).get("assignment")
-        if name in solutions:
+        if name in known:
             return name
-    matches = [name for name in solutions if name in path.stem]
+    matches = [name for name in known if name in path.stem]
     return max(matches, key=len) if matches else None
+
+
+def match_assignments(path: Path, submission, solutions: dict[str, Path]) -> list[str]:
+    """The assignments a submission is graded as: one, or each successor of a RENAMED one."""
+    name = handed_in_as(path, submission, solutions)
+    return [n for n in RENAMED.get(name, (name,)) if n in solutions] if name else []
+
+
+def match_assignment(path: Path, submission, solutions: dict[str, Path]) -> str | None:
+    """The first assignment a submission is graded as (None: unknown)."""
+    return next(iter(match_assignments(path, submission, solutions)), None)
 
 
 def read_submission(path: Path) -> tuple[nbformat.NotebookNode | None, str | None]:
@@ -246,18 +291,26 @@ def read_submission(path: Path) -> tuple[nbformat.NotebookNode | None, str | Non
 
 
 def grade_submission(
-    path: Path, solutions: dict[str, Path], options: RunOptions | None = None, **limits
+    path: Path,
+    solutions: dict[str, Path],
+    options: RunOptions | None = None,
+    assignment: str | None = None,
+    **limits,
 ) -> GradeReport:
     """Grade one file against the matching solution notebook -> a GradeReport (never raises).
 
-    ``limits``: ``cell_timeout=``/``notebook_timeout=``/... override fields of ``options``."""
+    ``assignment``: which one, for a file graded as several (``match_assignments``); default
+    the first it matches. ``limits``: ``cell_timeout=``/... override fields of ``options``."""
     options = RunOptions(**{**asdict(options or RunOptions()), **limits})
     if options.sandbox and not sandbox.available()[0]:
         options.sandbox = False
     path = Path(path)
     submission, problem = read_submission(path)
-    assignment = match_assignment(path, submission, solutions)
+    assignment = assignment or match_assignment(path, submission, solutions)
     report = GradeReport(path.name, assignment, sandboxed=options.sandbox)
+    carried = handed_in_as(path, submission, solutions)
+    if carried != assignment:
+        report.handed_in_as = carried
     if not options.sandbox:
         report.problems.append("NOT SANDBOXED: " + (sandbox.available()[1] or "turned off"))
     if assignment is None:
@@ -269,7 +322,9 @@ def grade_submission(
         report.problems.append(problem)
         report.results = _zero(tests, f"no points: the file is {problem}")
         return report
-    nb, which = build_graded_notebook(submission, solution)
+    if report.handed_in_as:  # an old handout: only the exercises it had
+        tests = handed_out_tests(submission, solution)
+    nb, which = build_graded_notebook(submission, solution, tests)
     report.flags = guard.suspicious(
         [nb.cells[i].source for i in which["student"]]  # the student's code cells only
     )

@@ -68,8 +68,8 @@ def student_of(report: GradeReport, roster: list[Student] | None) -> Student:
         if s.pattern and fnmatch.fnmatch(name.lower(), s.pattern.lower()):
             return s
     stem = Path(name).stem
-    if report.assignment:
-        stem = stem.replace(report.assignment, "")
+    if report.handed_in_as or report.assignment:
+        stem = stem.replace(report.handed_in_as or report.assignment, "")
     stem = re.sub(r"^[\s_.-]+|[\s_.-]+$", "", stem) or Path(name).stem
     return Student(stem, "")
 
@@ -87,6 +87,11 @@ def feedback(report: GradeReport) -> str:
         lines.append(
             f"Assignment **{report.assignment}**: "
             f"**{report.total:g} / {report.max_total:g}** points."
+        )
+    if report.handed_in_as:
+        lines.append(
+            f"(Handed in as **{report.handed_in_as}**, a notebook since split or renumbered: "
+            "its exercises are graded under the assignments they moved to.)"
         )
     lines.append("")
     for p in report.problems:
@@ -254,8 +259,11 @@ def write_all(
                 [r.submission, r.assignment or "", t.grade_id, t.points, t.max_points, t.feedback]
             )
     atomic_write_text(out_dir / "grades.csv", _csv(rows))
+    names = Counter(r.submission for r in reports)
     for r in reports:
-        atomic_write_text(out_dir / "feedback" / f"{r.submission}.md", feedback(r))
+        # a file graded as several assignments (an old, split notebook) gets one page for each
+        page = r.submission if names[r.submission] == 1 else f"{r.submission}.{r.assignment}"
+        atomic_write_text(out_dir / "feedback" / f"{page}.md", feedback(r))
 
     best: dict[tuple[str, str], GradeReport] = {}  # a student's best submission per assignment
     for r in everyone:

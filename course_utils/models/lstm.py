@@ -200,3 +200,11 @@ class LSTMCell(nn.Module):
         lstm.bias_ih_l0.copy_(self.b)
         lstm.bias_hh_l0.zero_()  # torch has two biases; their sum plays the role of ours
         return lstm
+
+    @torch.no_grad()
+    def copy_from_torch(self, lstm: nn.LSTM, layer: int = 0) -> LSTMCell:
+        """Copy layer ``layer`` of a (trained) ``nn.LSTM`` into this cell, to read its gates."""
+        self.W_x.copy_(getattr(lstm, f"weight_ih_l{layer}").T)  # torch stores (4H, D)
+        self.W_h.copy_(getattr(lstm, f"weight_hh_l{layer}").T)
+        self.b.copy_(getattr(lstm, f"bias_ih_l{layer}") + getattr(lstm, f"bias_hh_l{layer}"))
+        return self

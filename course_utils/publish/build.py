@@ -20,7 +20,7 @@ from traitlets.config import Config
 from course_utils.atomic import atomic_write_text
 from course_utils.publish.assets import asset_path
 from course_utils.publish.execute import executed
-from course_utils.publish.lecture import with_notes
+from course_utils.publish.lecture import OUTPUT_ONLY, with_notes
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 MATHJAX = "_static/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
@@ -72,6 +72,7 @@ def build_slides(notebooks: list[Path], out_dir: Path, executed_dir: Path) -> li
     """One deck per notebook, ``out_dir/NAME.slides.html``, from one (cached) execution."""
     _static(out_dir, ("revealjs", "mathjax"))
     config = _config("SlidesExporter", "course_reveal")
+    config.TagRemovePreprocessor.remove_input_tags = {"figure", OUTPUT_ONLY}  # results only
     config.SlidesExporter.reveal_url_prefix = "_static/revealjs"
     config.SlidesExporter.reveal_theme = "white"
     exporter = SlidesExporter(config=config)

@@ -7,9 +7,18 @@ for cells that have none, by these rules, and leaves hand-set cells alone:
 * ``slide``: the title cell and every ``## `` section;
 * ``subslide``: every ``### `` heading, every "Predict, then run" moment (a pause gets its
   own slide), every drawn figure, and a cell that would overflow the slide it joins;
-* ``skip``: solutions and hidden tests (a deck is shown to the class) and the exercises'
-  code; their statements stay;
+* ``skip``: the set-up before the first section (imports, the config: the title slide says
+  what the notebook does; run the notebook before presenting it), solutions and hidden tests
+  (a deck is shown to the class), the exercises' code (their statements stay), and an
+  optional lab's cells: a ``## Optional lab`` section, up to
+  the exercises, is for students after the lecture, so the deck shows only its title;
 * ``-``: everything else continues the slide above.
+
+A code cell tagged ``slides-output`` (an experiment's plumbing: a training run, a table, a
+plot) shows only its output in the deck; the notebook and the site keep its code.
+
+A lecture is what precedes the optional lab and the exercises: ``lecture_words`` counts its
+prose (LaTeX left out), which one 75-90-minute lecture holds about 3,000 words of.
 """
 
 from __future__ import annotations
@@ -23,10 +32,27 @@ from course_utils.grading.markers import BEGIN_HIDDEN, BEGIN_SOLUTION
 
 PAGE_LINES = 26  # what fits on a 1280 x 800 slide at the decks' font size
 PREDICT = "**Predict, then run.**"
+OPTIONAL_LAB = "## Optional lab"
+OUTPUT_ONLY = "slides-output"  # the tag of a cell whose code the deck leaves out
+# Where a notebook's lecture ends: the first of these headings.
+AFTER_LECTURE = re.compile(r"^## (Optional lab|Exercises|Further exercises|Graded exercises)", re.M)
+LECTURE_WORDS = 3_000  # prose of one 75-90-minute lecture, at most
+
+
+def lecture_words(nb: nbformat.NotebookNode) -> int:
+    """Words of prose in the lecture part of ``nb`` (markdown before AFTER_LECTURE; no LaTeX)."""
+    text = "\n\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    end = AFTER_LECTURE.search(text)
+    text = text[: end.start()] if end else text
+    text = re.sub(r"\$\$.*?\$\$", " ", text, flags=re.S)  # displayed formulas
+    text = re.sub(r"\$[^$]*\$", " x ", text)  # an inline formula reads as one word
+    return len(re.findall(r"[A-Za-z][A-Za-z'-]*", text))
 
 
 def _height(cell) -> int:
     """Rough lines on a slide: code lines, or words of prose at about 14 per line."""
+    if cell.cell_type == "code" and OUTPUT_ONLY in cell.metadata.get("tags", []):
+        return 8  # its output only
     if cell.cell_type == "code":
         return len(cell.source.splitlines()) + 6  # and room for a short output
     return max(1, len(re.sub(r"\$\$.*?\$\$", "xx", cell.source, flags=re.S).split()) // 14) + 1
@@ -42,17 +68,23 @@ def is_hidden(cell) -> bool:
 
 def slide_types(nb: nbformat.NotebookNode) -> list[str]:
     """The rule-based slide type of every cell of ``nb`` (see the module docstring)."""
-    types, used, exercises = [], PAGE_LINES, False
+    types, used, exercises, optional, setup = [], PAGE_LINES, False, False, True
     for index, cell in enumerate(nb.cells):
         text = cell.source.lstrip()
         heading = cell.cell_type == "markdown" and text.startswith("#")
         if heading and text.startswith("## "):
             exercises = "exercise" in text.splitlines()[0].lower()
-        if index == 0 or (heading and text.startswith(("# ", "## "))):
+            optional = text.startswith(OPTIONAL_LAB) or (optional and not exercises)
+            setup = False
+        figure = "figure" in cell.metadata.get("tags", [])
+        in_lab = optional and not text.startswith(OPTIONAL_LAB)  # the lab's title stays
+        if index > 0 and ((setup and not figure) or in_lab):
+            kind = "skip"
+        elif index == 0 or (heading and text.startswith(("# ", "## "))):
             kind = "slide"
         elif is_hidden(cell) or (exercises and cell.cell_type == "code"):
             kind = "skip"
-        elif heading or PREDICT in text or "figure" in cell.metadata.get("tags", []):
+        elif heading or PREDICT in text or figure:
             kind = "subslide"
         elif used + _height(cell) > PAGE_LINES:
             kind = "subslide"
@@ -74,12 +106,19 @@ def with_notes(nb: nbformat.NotebookNode, minutes: int = 80) -> nbformat.Noteboo
         if not sections or (cell.cell_type == "markdown" and cell.source.startswith("## ")):
             sections.append([])
         sections[-1].append(cell)
-    shown = [[c for c in cells if not is_hidden(c)] for cells in sections]
+
+    def on_slides(c) -> bool:
+        return not is_hidden(c) and c.metadata.get("slideshow", {}).get("slide_type") != "skip"
+
+    shown = [[c for c in cells if on_slides(c)] for cells in sections]
     sizes = [sum(_height(c) for c in cells) for cells in shown]
     total = sum(sizes) or 1
     out = nbformat.from_dict(nb)
     out.cells = []
     for cells, size in zip(sections, sizes):
+        if not on_slides(cells[0]):  # a section the deck leaves out (an optional lab's)
+            out.cells += cells
+            continue
         pauses = sum(PREDICT in c.source for c in cells)
         share = max(1, round(minutes * size / total))
         note = f"About {share} min of the {minutes}-minute lecture."

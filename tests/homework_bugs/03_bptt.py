@@ -21,19 +21,13 @@ BUGS = [
         "db += da.mean(0)",  # the bias gradient averaged over the batch instead of summed
     ),
     (
-        "ex2_clipping",
-        "return [g * factor for g in grads], norm",
-        # each tensor clipped to max_norm on its own instead of one global factor
-        "return [g * min(1.0, max_norm / (float(g.norm()) + 1e-12)) for g in grads], norm",
+        "ex2_radius_for_reach",
+        "answer_rho = 1e-3 ** (1 / 50)  # rho^50 = 1e-3",
+        "answer_rho = 1 - 1e-3 / 50",  # a linear loss of 1/50 of 1e-3 per step, not a factor
     ),
     (
-        "ex2_clipping",
-        "norm = math.sqrt(sum(float(g.pow(2).sum()) for g in grads))",
-        "norm = sum(float(g.pow(2).sum()) for g in grads)",  # the squared norm: no square root
-    ),
-    (
-        "ex3_leaky_lyapunov",
-        "v = (1 - leak) * v + leak * (v @ W) * (1 - u**2)  # v times the Jacobian at h",
-        "v = leak * (v @ W) * (1 - u**2)",  # the identity part of the leaky Jacobian forgotten
+        "ex3_remedy",
+        'answer_remedy = "c"  # vanishing, not exploding: clipping only shortens gradients',
+        'answer_remedy = "b"',  # a larger clipping threshold: clipping cannot lengthen a gradient
     ),
 ]

@@ -1,4 +1,4 @@
-"""Typical student bugs in notebook 05's exercises: each must lose exactly its exercise.
+"""Typical student bugs in notebook 07's exercises: each must lose exactly its exercise.
 
 Each entry: (grade_id of the exercise it breaks, a line of the solution, the buggy line).
 The solution line must occur exactly once in the notebook.
