@@ -88,6 +88,18 @@ def test_a_second_build_reuses_the_execution(built, monkeypatch, tmp_path):
     monkeypatch.setattr(publish.execute.NotebookClient, "execute", no_kernel)
     assert executed(built["source"], built["cache"]) == built["cache"] / "00_short.ipynb"
     build_slides([built["source"]], tmp_path / "again", built["cache"])
+    # a changed slide type (the sources unchanged) reaches the deck without running again
+    nb = nbformat.read(built["source"], as_version=4)
+    nb.cells[-2].metadata["slideshow"]["slide_type"] = "-"  # "### 2.1" joins the figure's slide
+    retyped = tmp_path / "retyped" / "00_short.ipynb"
+    retyped.parent.mkdir()
+    nbformat.write(nb, retyped)
+    assert publish.source_hash(retyped) == publish.source_hash(built["source"])
+    cache = tmp_path / "cache"
+    shutil.copytree(built["cache"], cache)
+    deck = build_slides([retyped], tmp_path / "retyped-deck", cache)[0].read_text("utf-8")
+    before = built["deck"].read_text("utf-8")
+    assert deck.count("<section") < before.count("<section")
     # a changed source runs again
     nb = nbformat.read(built["source"], as_version=4)
     nb.cells[-1].source = "print(6 * 9)"

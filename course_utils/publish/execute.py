@@ -42,11 +42,23 @@ def executed(notebook: Path, out_dir: Path, timeout: int = 900) -> Path:
     """
     out = out_dir / notebook.name
     key = source_hash(notebook)
+    nb = nbformat.read(notebook, as_version=4)
     if out.is_file():
         cached = nbformat.read(out, as_version=4)
         if cached.metadata.get("course", {}).get("source_hash") == key:
+            # the same sources, so the same cells: take their metadata (slide types, tags)
+            # from the notebook as it is now, where a lecturer may have changed it since
+            changed = False
+            for cell, now in zip(cached.cells, nb.cells):
+                for field in ("slideshow", "tags"):
+                    if cell.metadata.get(field) != now.metadata.get(field):
+                        cell.metadata.pop(field, None)
+                        if field in now.metadata:
+                            cell.metadata[field] = now.metadata[field]
+                        changed = True
+            if changed:
+                atomic_write_text(out, nbformat.writes(cached))
             return out
-    nb = nbformat.read(notebook, as_version=4)
     client = NotebookClient(
         nb,
         timeout=timeout,
