@@ -284,6 +284,36 @@ def evaluate_lm(
     return total / count
 
 
+@torch.no_grad()
+def evaluate_windowed(
+    model: nn.Module, ids: torch.Tensor, device: torch.device, window: int, batch_size: int = 16
+) -> float:
+    """Mean NLL (nats/token) of ``ids`` for a model that sees ``window`` tokens, not a state:
+    windows overlap by half, and each scores its second half only, so every scored token sees
+    at least ``window // 2`` tokens before it (the first half-window is scored once, from 0)."""
+    if len(ids) <= window:
+        raise DatasetError(f"need more than window={window} tokens to score, got {len(ids)}")
+    stride = window // 2
+    starts = list(range(0, len(ids) - window, stride))
+    was_training = model.training
+    model.eval()
+    total, count = 0.0, 0
+    for k in range(0, len(starts), batch_size):
+        rows = starts[k : k + batch_size]
+        x = torch.stack([ids[s : s + window] for s in rows]).to(device)  # (b, window)
+        y = torch.stack([ids[s + 1 : s + window + 1] for s in rows]).to(device)
+        logits, _ = model(x)
+        nll = nn.functional.cross_entropy(
+            logits.transpose(1, 2), y, reduction="none"
+        )  # (b, window)
+        keep = torch.ones_like(nll, dtype=torch.bool)
+        keep[:, :stride] = torch.tensor([s == 0 for s in rows], device=device)[:, None]
+        total += nll[keep].sum().item()
+        count += int(keep.sum())
+    model.train(was_training)
+    return total / count
+
+
 # ----------------------------------------------------------------------------- the loop
 
 

@@ -183,3 +183,22 @@ def test_minutes_column_sets_only_the_last_cell(tmp_path):
     assert results.minutes_column(row, {"other": 1.0}) == row
     results.write_minutes({"07_x": 90.0}, tmp_path / "m.json")
     assert json.loads((tmp_path / "m.json").read_text())["seconds"] == {"07_x": 90.0}
+
+
+def test_a_timed_number_is_shown_marked_and_not_compared(tmp_path, monkeypatch):
+    # a race trained for seconds, or a speed-up, differs from run to run on one machine
+    store = tmp_path / "results.json"
+    monkeypatch.setenv("COURSE_RESULTS", str(store))
+    results.record("09_x", "speed", 8.2, "scan speed-up (x)", ".1f", timed=True)
+    results.record("09_x", "exact", 1.5, "a deterministic number", ".1f")
+    readme = tmp_path / "README.md"
+    readme.write_text(f"{results.BEGIN}\n{results.END}\n", encoding="utf-8")
+    argv = ["--results", str(store), "--readme", str(readme)]
+    assert results.main([*argv, "--write"]) == 0
+    text = readme.read_text(encoding="utf-8")
+    assert "| 09 | scan speed-up (x) (timed) | 8.2 |" in text and "not compared" in text
+    results.record("09_x", "speed", 3.1, "scan speed-up (x)", ".1f", timed=True)  # a new run
+    results.record("09_x", "exact", 1.5, "a deterministic number", ".1f")
+    assert results.main([*argv, "--check"]) == 0
+    results.record("09_x", "exact", 1.6, "a deterministic number", ".1f")
+    assert results.main([*argv, "--check"]) == 1

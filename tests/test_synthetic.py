@@ -100,3 +100,21 @@ def test_bad_sizes(call, error):
     with pytest.raises(error, match="at least") as raised:
         call()
     assert raised.type is ValueError  # a bad number, not a tensor of the wrong shape
+
+
+def test_selective_copying_scatters_the_symbols_in_order_and_asks_for_them_back():
+    from course_utils.data import selective_copying, selective_copying_baseline
+
+    g = torch.Generator().manual_seed(0)
+    x, y = selective_copying(50, span=30, generator=g, n_symbols=8, length=6)
+    assert x.shape == y.shape == (50, 37)
+    assert (x[:, 30] == 9).all() and (x[:, 31:] == 0).all()  # the delimiter, then blanks
+    data = x[:, :30]
+    for row, target in zip(data, y[:, -6:]):
+        assert row[row > 0].tolist() == target.tolist()  # the symbols, in order
+    assert (y[:, :-6] == 0).all()
+    places = {tuple((row > 0).nonzero().flatten().tolist()) for row in data}
+    assert len(places) > 40  # positions change from one sequence to the next
+    assert abs(selective_copying_baseline(30, 8, 6) - 6 * math.log(8) / 37) < 1e-12
+    with pytest.raises(ValueError, match="span"):
+        selective_copying(2, span=3, length=6)

@@ -58,6 +58,8 @@ from course_utils.data.synthetic import (
     adding_problem,
     copy_memory,
     copy_memory_baseline,
+    selective_copying,
+    selective_copying_baseline,
 )
 from course_utils.data.tagging import (
     AMBIGUOUS_NAMES,
@@ -125,6 +127,8 @@ __all__ = [
     "adding_problem",
     "copy_memory",
     "copy_memory_baseline",
+    "selective_copying",
+    "selective_copying_baseline",
     "default_corpus",
     "encode_names",
     "encode_tagged",

@@ -13,6 +13,11 @@ model that only matches the baseline has learned nothing about the past.
   ``delay`` steps, and after a delimiter write the 10 symbols back. The memoryless
   strategy (blanks, then a uniform guess over the 8 symbols for the last 10 steps)
   scores 10 ln 8 / (delay + 20) nats per step (:func:`copy_memory_baseline`).
+* **Selective copying** (Gu & Dao 2023, "Mamba", arXiv:2312.00752): the same symbols, but
+  scattered at random positions among blanks; after the delimiter write them back in order.
+  Which steps matter changes from one sequence to the next, so a recurrence whose decay is
+  fixed (a linear time-invariant one) cannot choose what to keep; a gate that reads the input
+  can. Its memoryless baseline is the same formula (:func:`selective_copying_baseline`).
 """
 
 from __future__ import annotations
@@ -93,3 +98,37 @@ def copy_memory_baseline(delay: int, n_symbols: int = 8, length: int = 10) -> fl
     if delay < 1:
         raise ValueError(f"delay must be at least 1, got {delay}")
     return length * math.log(n_symbols) / (delay + 2 * length)
+
+
+def selective_copying(
+    n: int,
+    span: int,
+    generator: torch.Generator | None = None,
+    n_symbols: int = 8,
+    length: int = 8,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Draw ``n`` selective-copying sequences: ``length`` symbols (ids 1..n_symbols) at random
+    positions, in order, among ``span`` steps of blanks; the delimiter (id n_symbols + 1);
+    ``length`` blanks, where the target repeats the symbols in order.
+    -> x, y: (n, span + 1 + length) int64 each; the vocabulary has n_symbols + 2 ids."""
+    if n < 1 or length < 1 or n_symbols < 1:
+        raise ValueError(
+            f"n, length and n_symbols must be at least 1, got {n}, {length}, {n_symbols}"
+        )
+    if span < length:
+        raise ValueError(f"span ({span}) must hold the {length} symbols")
+    total = span + 1 + length
+    symbols = torch.randint(1, n_symbols + 1, (n, length), generator=generator)  # (n, S)
+    # `length` distinct positions in 0..span-1 per row, sorted: the symbols keep their order
+    where = torch.rand(n, span, generator=generator).argsort(dim=1)[:, :length].sort(dim=1).values
+    x = torch.full((n, total), COPY_BLANK, dtype=torch.int64)
+    x.scatter_(1, where, symbols)
+    x[:, span] = n_symbols + 1  # the delimiter
+    y = torch.full((n, total), COPY_BLANK, dtype=torch.int64)
+    y[:, -length:] = symbols
+    return x, y
+
+
+def selective_copying_baseline(span: int, n_symbols: int = 8, length: int = 8) -> float:
+    """Nats per step of the memoryless strategy: blanks for sure, then a uniform guess."""
+    return length * math.log(n_symbols) / (span + 1 + length)
