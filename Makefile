@@ -32,7 +32,7 @@ GRADE_NOTEBOOK_TIMEOUT ?= 900
 # The notebooks whose recorded results the README's results block must show.
 NOTEBOOK_NAMES := $(basename $(notdir $(wildcard $(NOTEBOOKS)/*.ipynb)))
 
-.PHONY: help setup data lab test lint check unit notebooks results results-check bench bench-grading student grade slides site clean
+.PHONY: help setup data lab test lint check unit notebooks results results-check bench bench-grading bench-today student grade slides site clean
 
 help:
 	@echo "make lab     set up and open the course in JupyterLab"
@@ -41,6 +41,7 @@ help:
 	@echo "make results rewrite the README's results block from the notebooks' last run"
 	@echo "make bench   print speed benchmarks (from-scratch vs torch.nn)"
 	@echo "make bench-grading   submissions per minute with 1 and 2 grading jobs"
+	@echo "make bench-today     notebook 09's scan speed-up and 120-second race"
 	@echo "make slides one offline reveal.js deck per notebook, into build/slides"
 	@echo "make site    the executed notebooks as a static HTML book, into build/site"
 	@echo "make student generate student notebooks into $(STUDENT_DIR)"
@@ -105,6 +106,10 @@ bench: setup data
 
 bench-grading: setup data
 	$(BIN)/python benchmarks/grading.py
+
+# Notebook 09 at full length: the scan's speed-up, and the race at 120 s per model (~9 min).
+bench-today: setup data
+	$(BIN)/python benchmarks/recurrent_today.py
 
 # Decks and site from one execution of each notebook, cached in build/executed by content hash
 # (a second `make slides` or a `make site` after it executes nothing); reveal.js and MathJax

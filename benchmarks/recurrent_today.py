@@ -1,6 +1,6 @@
 """Notebook 09, at full length: the parallel scan against the loop, and the 120-second race.
 
-    python benchmarks/recurrent_today.py                 # both parts (about 9 minutes on a CPU)
+    python benchmarks/recurrent_today.py                 # both parts (about 10 minutes on a CPU)
     python benchmarks/recurrent_today.py --scan-only     # the scan's speed-up only (seconds)
     python benchmarks/recurrent_today.py --seconds 30    # a shorter race
 

@@ -64,18 +64,19 @@ def seconds_per_step(
     name: str, vocab_size: int, config: RaceConfig, x: torch.Tensor, y: torch.Tensor, device
 ) -> float:
     """The pace of one training step (forward, backward, Adam) of a throwaway copy of the model
-    on one batch x, y: (B, T) int64: the median of 5 steps after 2 warm-up steps."""
+    on one batch x, y: (B, T) int64: the mean of 10 steps after 5 warm-up steps (the first
+    steps of a fused LSTM run 2-3x slower while its kernels are set up)."""
     model = new_model(name, vocab_size, config).to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
     x, y = x.to(device), y.to(device)
     times = []
-    for _ in range(7):
+    for _ in range(15):
         start = time.perf_counter()
         optimizer.zero_grad()
         lm_loss(model(x)[0], y).backward()
         optimizer.step()
         times.append(time.perf_counter() - start)
-    return float(np.median(times[2:]))
+    return float(np.mean(times[5:]))
 
 
 def state_bytes(model: nn.Module) -> int:
