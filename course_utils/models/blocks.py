@@ -84,7 +84,7 @@ class Block(nn.Module):
             mixed, state = self.mixer(z), None
         elif self.kind == "lru":
             states = self.mixer.states(z, state)  # (B, T, N) complex
-            mixed, state = self.mixer._outputs(states, z), states[:, -1]
+            mixed, state = self.mixer.readout(states, z), states[:, -1]
         else:
             h = self.mixer(z, state)  # (B, T, W), positive
             mixed, state = h, h[:, -1]

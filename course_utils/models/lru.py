@@ -58,21 +58,20 @@ class LRU(nn.Module):
         gamma = torch.sqrt(1 - lam.abs() ** 2)  # (N,): keeps a long memory from blowing up
         return torch.complex(u @ self.B_re, u @ self.B_im) * gamma  # (..., N)
 
-    def _outputs(self, x: torch.Tensor, u: torch.Tensor) -> torch.Tensor:
-        return (x.real @ self.C_re - x.imag @ self.C_im) + self.D * u  # Re(x C) + D u
+    def readout(self, x: torch.Tensor, u: torch.Tensor) -> torch.Tensor:
+        """y = Re(x C) + D u: states x (..., N) complex and inputs u (..., H) -> (..., H)."""
+        return (x.real @ self.C_re - x.imag @ self.C_im) + self.D * u
+
+    def states(self, u: torch.Tensor, x0: torch.Tensor | None = None) -> torch.Tensor:
+        """Parallel mode's states. u: (B, T, H), x0: (B, N) complex or None -> x: (B, T, N)."""
+        b = self._inputs(u)  # (B, T, N) complex
+        return scan_parallel(self.eigenvalues().expand_as(b), b, x0)  # a_t = lambda for every t
 
     def forward(self, u: torch.Tensor, x0: torch.Tensor | None = None) -> torch.Tensor:
         """Parallel mode. u: (B, T, H), x0: (B, N) complex or None -> y: (B, T, H)."""
-        b = self._inputs(u)  # (B, T, N) complex
-        a = self.eigenvalues().expand_as(b)
-        return self._outputs(scan_parallel(a, b, x0), u)
-
-    def states(self, u: torch.Tensor, x0: torch.Tensor | None = None) -> torch.Tensor:
-        """The complex states x: (B, T, N) of the parallel mode."""
-        b = self._inputs(u)
-        return scan_parallel(self.eigenvalues().expand_as(b), b, x0)
+        return self.readout(self.states(u, x0), u)
 
     def step(self, u_t: torch.Tensor, x_prev: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Sequential mode: u_t (B, H), x_prev (B, N) complex -> (y_t (B, H), x_t (B, N))."""
         x = self.eigenvalues() * x_prev + self._inputs(u_t)
-        return self._outputs(x, u_t), x
+        return self.readout(x, u_t), x

@@ -34,7 +34,20 @@ def log_g(x: torch.Tensor) -> torch.Tensor:
     return torch.where(x >= 0, torch.log(F.relu(x) + 0.5), -F.softplus(-x))
 
 
-class MinGRU(nn.Module):
+class MinRNN(nn.Module):
+    """What minGRU and minLSTM share: the parallel mode, a log-space scan over the
+    coefficients ``log a_t, log b_t`` that a subclass computes from the input alone."""
+
+    def coefficients(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        raise NotImplementedError
+
+    def forward(self, x: torch.Tensor, h0: torch.Tensor | None = None) -> torch.Tensor:
+        """Parallel mode. x: (B, T, D), h0: (B, H) positive or None (zeros) -> h: (B, T, H)."""
+        log_a, log_b = self.coefficients(x)  # (B, T, H) each
+        return scan_log(log_a, log_b, None if h0 is None else torch.log(h0))
+
+
+class MinGRU(MinRNN):
     """minGRU: x (B, T, D) -> h (B, T, H); one linear map gives the gate and the candidate."""
 
     def __init__(self, input_size: int, hidden_size: int):
@@ -47,11 +60,6 @@ class MinGRU(nn.Module):
         k, n = self.linear(x).chunk(2, dim=-1)
         return -F.softplus(k), -F.softplus(-k) + log_g(n)  # log(1 - sigmoid k), log sigmoid k
 
-    def forward(self, x: torch.Tensor, h0: torch.Tensor | None = None) -> torch.Tensor:
-        """Parallel mode. x: (B, T, D), h0: (B, H) positive or None (zeros) -> h: (B, T, H)."""
-        log_a, log_b = self.coefficients(x)  # (B, T, H) each
-        return scan_log(log_a, log_b, None if h0 is None else torch.log(h0))
-
     def step(self, x_t: torch.Tensor, h_prev: torch.Tensor) -> torch.Tensor:
         """Sequential mode, one step: x_t (B, D), h_prev (B, H) -> h_t (B, H)."""
         k, n = self.linear(x_t).chunk(2, dim=-1)
@@ -59,7 +67,7 @@ class MinGRU(nn.Module):
         return (1 - z) * h_prev + z * g(n)
 
 
-class MinLSTM(nn.Module):
+class MinLSTM(MinRNN):
     """minLSTM: x (B, T, D) -> h (B, T, H); forget and input gate normalised to sum to 1."""
 
     def __init__(self, input_size: int, hidden_size: int):
@@ -72,11 +80,6 @@ class MinLSTM(nn.Module):
         k_f, k_i, n = self.linear(x).chunk(3, dim=-1)
         diff = F.softplus(-k_f) - F.softplus(-k_i)  # log(i / f)
         return -F.softplus(diff), -F.softplus(-diff) + log_g(n)
-
-    def forward(self, x: torch.Tensor, h0: torch.Tensor | None = None) -> torch.Tensor:
-        """Parallel mode. x: (B, T, D), h0: (B, H) positive or None (zeros) -> h: (B, T, H)."""
-        log_a, log_b = self.coefficients(x)
-        return scan_log(log_a, log_b, None if h0 is None else torch.log(h0))
 
     def step(self, x_t: torch.Tensor, h_prev: torch.Tensor) -> torch.Tensor:
         """Sequential mode, one step: x_t (B, D), h_prev (B, H) -> h_t (B, H)."""
